@@ -1,0 +1,69 @@
+// The one exit-code table (spec 9.3) and the errors that carry those codes.
+// Every failure the sentinel reports ends as one of these classes.
+
+export const ExitCode = {
+  ok: 0,
+  usage: 64,
+  licenseInvalid: 65,
+  unavailable: 69,
+  internal: 70,
+  denied: 77,
+  config: 78,
+} as const;
+
+export class SentinelError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** 64: bad flag, missing file, software not executable, bad server URL. */
+export class UsageError extends SentinelError {
+  constructor(message: string) {
+    super(message, ExitCode.usage);
+  }
+}
+
+/** 65: licence format, signature, dates, fields, fingerprint or checksum. */
+export class LicenseError extends SentinelError {
+  constructor(message: string) {
+    super(message, ExitCode.licenseInvalid);
+  }
+}
+
+/** 69: DRM server unreachable and no grace left, or activation unreachable. */
+export class UnavailableError extends SentinelError {
+  constructor(message: string) {
+    super(message, ExitCode.unavailable);
+  }
+}
+
+/** 70: a bug or an environment failure nothing else names. */
+export class InternalError extends SentinelError {
+  constructor(message: string) {
+    super(message, ExitCode.internal);
+  }
+}
+
+/** 77: revoked, expired, suspended, decommissioned, refused. */
+export class DeniedError extends SentinelError {
+  constructor(message: string) {
+    super(message, ExitCode.denied);
+  }
+}
+
+/** 78: no usable embedded organisation key, keystore or runtime directory unusable. */
+export class ConfigError extends SentinelError {
+  constructor(message: string) {
+    super(message, ExitCode.config);
+  }
+}
+
+/** Error text of anything thrown, without a stack. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,57 @@
+// Section 3.3: read → envelope → alg → signature → payload → fields, in that
+// order, each failure a LicenseError (exit 65). Never touches the network.
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { openEnvelope, parseEnvelope } from "../crypto/signed-envelope.ts";
+import { LicenseError } from "../errors.ts";
+import { utcDay } from "./fields.ts";
+import { type License, validatePayload } from "./validate.ts";
+
+export const MAX_LICENSE_BYTES = 1024 * 1024;
+
+function readLicenseFile(path: string): Uint8Array {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new LicenseError(`license file not found: ${path}`);
+    if (code === "EACCES") throw new LicenseError(`cannot read license file: ${path}: permission denied`);
+    throw new LicenseError(`cannot read license file: ${path}: ${code ?? "unknown error"}`);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw new LicenseError(`cannot read license file: ${path}: is a directory`);
+    // Read at most one byte past the cap, so a huge or endless file is never read whole.
+    const buffer = new Uint8Array(MAX_LICENSE_BYTES + 1);
+    let length = 0;
+    for (let n = 1; n > 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
+    if (length > MAX_LICENSE_BYTES) throw new LicenseError(`license file too large: ${path} (over 1 MiB)`);
+    return buffer.subarray(0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Verifies licence file bytes with the organisation key; dates judged on `today`. */
+export function verifyLicenseBytes(bytes: Uint8Array, orgPublicPoint: Uint8Array, today: string): License {
+  const envelope = parseEnvelope(bytes);
+  if (!envelope) throw new LicenseError("invalid license file: malformed JSON");
+  const alg = envelope.fields.alg;
+  if (alg !== "ES256") {
+    throw new LicenseError(
+      `unsupported license algorithm: ${typeof alg === "string" ? alg : JSON.stringify(alg ?? null)} (expected ES256)`,
+    );
+  }
+  const opened = openEnvelope(envelope, orgPublicPoint);
+  if (!opened.ok) {
+    throw new LicenseError(
+      opened.failed === "signature" ? "license signature verification failed" : "invalid license payload: malformed JSON",
+    );
+  }
+  return validatePayload(opened.payloadText, opened.payload, today);
+}
+
+/** Reads and verifies a licence file against the current (or given) time. */
+export function loadLicense(path: string, orgPublicPoint: Uint8Array, nowMs = Date.now()): License {
+  return verifyLicenseBytes(readLicenseFile(path), orgPublicPoint, utcDay(nowMs));
+}

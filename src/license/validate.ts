@@ -1,0 +1,80 @@
+// Section 3.2: the payload rules, checked in table order; the first failure is
+// the one reported. Pure: the day to judge dates against is passed in.
+import { LicenseError } from "../errors.ts";
+import { calendarDate, PayloadFields } from "./fields.ts";
+import { rawMembers } from "./raw-json.ts";
+
+export type LicenseType = "STANDARD" | "HARDWARE_BOUND";
+
+export interface License {
+  licenseKey: string;
+  orgId: string;
+  softwareId: string;
+  licenseType: LicenseType;
+  issueDate: string;
+  expiryDate: string;
+  maxMachines: number;
+  /** `features` exactly as signed, as JSON text. */
+  featuresJson: string;
+  issuedAt?: string;
+  serverUrl?: string;
+  heartbeatIntervalMinutes?: number;
+  heartbeatGracePeriodDays?: number;
+  hardwareFingerprint?: string;
+  softwareChecksum?: string;
+}
+
+const STANDARD_ONLY = ["heartbeat_interval_minutes", "heartbeat_grace_period_days"] as const;
+
+/** Validates a decoded payload against `today` (UTC `YYYY-MM-DD`). */
+export function validatePayload(payloadText: string, values: Record<string, unknown>, today: string): License {
+  const fields = new PayloadFields(values, rawMembers(payloadText));
+  const version = fields.integer("v");
+  if (version !== 1) throw new LicenseError(`license version ${version} is not supported (expected 1)`);
+  const licenseKey = fields.nonEmptyString("license_key");
+  const orgId = fields.nonEmptyString("org_id");
+  const softwareId = fields.nonEmptyString("software_id");
+  const licenseType = fields.string("license_type");
+  if (licenseType !== "STANDARD" && licenseType !== "HARDWARE_BOUND") {
+    throw new LicenseError(`unknown license type: ${licenseType}`);
+  }
+  const issueDate = calendarDate(fields, "issue_date");
+  if (today < issueDate) throw new LicenseError(`license is not yet active (activates: ${issueDate})`);
+  const expiryDate = calendarDate(fields, "expiry_date");
+  if (today > expiryDate) throw new LicenseError(`license has expired (expiry: ${expiryDate})`);
+  const license: License = {
+    licenseKey,
+    orgId,
+    softwareId,
+    licenseType,
+    issueDate,
+    expiryDate,
+    maxMachines: fields.positiveInteger("max_machines"),
+    featuresJson: fields.objectText("features"),
+  };
+  if (fields.has("issued_at")) license.issuedAt = fields.string("issued_at");
+  if (licenseType === "STANDARD") {
+    if (fields.has("server_url")) license.serverUrl = fields.nonEmptyString("server_url");
+    const [interval, grace] = STANDARD_ONLY.map((name) => {
+      if (!fields.has(name)) throw new LicenseError(`STANDARD license missing ${name}`);
+      return fields.positiveInteger(name);
+    });
+    license.heartbeatIntervalMinutes = interval;
+    license.heartbeatGracePeriodDays = grace;
+    if (fields.has("hardware_fingerprint") && fields.string("hardware_fingerprint") !== "") {
+      throw new LicenseError("STANDARD license must not have hardware_fingerprint");
+    }
+  } else {
+    for (const name of STANDARD_ONLY) {
+      if (fields.has(name)) throw new LicenseError(`HARDWARE_BOUND license must not have ${name}`);
+    }
+    if (!fields.has("hardware_fingerprint")) throw new LicenseError("HARDWARE_BOUND license missing hardware_fingerprint");
+    license.hardwareFingerprint = fields.nonEmptyString("hardware_fingerprint");
+  }
+  if (fields.has("software_checksum")) {
+    const checksum = fields.string("software_checksum");
+    if (!/^[0-9a-f]{64}$/.test(checksum)) throw new LicenseError("invalid software_checksum: expected 64 lowercase hex digits");
+    license.softwareChecksum = checksum;
+  }
+  return license;
+}

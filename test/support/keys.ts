@@ -1,0 +1,33 @@
+// Org and machine key generation for tests and the demo (test-only keys).
+import { generateSecretKey, publicPointOf } from "../../src/crypto/es256.ts";
+import { parsePrivateKeyPem, parsePublicKeyPem, writePrivateKeyPem, writePublicKeyPem } from "../../src/crypto/pem.ts";
+
+export interface KeyPair {
+  secret: Uint8Array;
+  point: Uint8Array;
+  privatePem: string;
+  publicPem: string;
+}
+
+export function generateKeyPair(): KeyPair {
+  const secret = generateSecretKey();
+  const point = publicPointOf(secret);
+  return { secret, point, privatePem: writePrivateKeyPem(secret), publicPem: writePublicKeyPem(point) };
+}
+
+export function keyPairFromPem(privatePem: string): KeyPair {
+  const secret = parsePrivateKeyPem(privatePem);
+  const point = publicPointOf(secret);
+  return { secret, point, privatePem, publicPem: writePublicKeyPem(point) };
+}
+
+export { parsePublicKeyPem };
+
+/** CLI: `bun test/support/keys.ts <dir>` writes org_private.pem and org_public.pem there. */
+if (import.meta.main) {
+  const dir = process.argv[2] ?? ".";
+  const pair = generateKeyPair();
+  await Bun.write(`${dir}/org_private.pem`, pair.privatePem, { mode: 0o600 });
+  await Bun.write(`${dir}/org_public.pem`, pair.publicPem);
+  process.stderr.write(`wrote ${dir}/org_private.pem and ${dir}/org_public.pem\n`);
+}

@@ -1,0 +1,49 @@
+// Licence and signed-response minting with canonical JSON (spec 2, 3.1), as the
+// vendor's backend produces them. Test-side only.
+import { encodeBase64url } from "../../src/crypto/base64url.ts";
+import { signEs256 } from "../../src/crypto/es256.ts";
+import { canonicalJson } from "./canonical-json.ts";
+
+/** `{"payload", "sig"}` over the canonical JSON of `payload`. */
+export function signedEnvelope(payload: unknown, secret: Uint8Array, extra: Record<string, unknown> = {}): string {
+  const payloadText = encodeBase64url(new TextEncoder().encode(canonicalJson(payload)));
+  const sig = encodeBase64url(signEs256(payloadText, secret));
+  return JSON.stringify({ ...extra, payload: payloadText, sig });
+}
+
+export function mintLicense(payload: Record<string, unknown>, secret: Uint8Array): string {
+  return signedEnvelope(payload, secret, { alg: "ES256" });
+}
+
+const DAY_MS = 86_400_000;
+export const isoDay = (offsetDays = 0, nowMs = Date.now()) => new Date(nowMs + offsetDays * DAY_MS).toISOString().slice(0, 10);
+
+export function standardPayload(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    v: 1,
+    license_key: "LK-TEST-STANDARD",
+    org_id: "org-test",
+    software_id: "sw-test",
+    license_type: "STANDARD",
+    issue_date: isoDay(-30),
+    expiry_date: isoDay(365),
+    max_machines: 2,
+    features: { tier: "pro", seats: 5 },
+    heartbeat_interval_minutes: 60,
+    heartbeat_grace_period_days: 7,
+    ...overrides,
+  };
+}
+
+export function hardwareBoundPayload(fingerprint: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const {
+    heartbeat_interval_minutes: _i,
+    heartbeat_grace_period_days: _g,
+    ...rest
+  } = standardPayload({
+    license_key: "LK-TEST-HARDWARE-BOUND",
+    license_type: "HARDWARE_BOUND",
+    hardware_fingerprint: fingerprint,
+  });
+  return { ...rest, ...overrides };
+}
