@@ -1,18 +1,28 @@
 // The one logger: consola, to stderr only (stdout belongs to the software and to
 // --json), one line per event, colour only on a TTY and never with NO_COLOR.
-import { createConsola } from "consola";
+
+import { formatWithOptions } from "node:util";
+import { type ConsolaReporter, createConsola, type LogObject } from "consola";
 
 export const LOG_LEVELS = ["silent", "error", "warn", "info", "debug"] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 const LEVEL: Record<LogLevelName, number> = { silent: Number.NEGATIVE_INFINITY, error: 0, warn: 1, info: 3, debug: 4 };
+const COLOUR: Record<string, string> = { error: "31", fatal: "31", warn: "33", debug: "90" };
+const useColour = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
 
-export const log = createConsola({
-  level: LEVEL.info,
-  stdout: process.stderr,
-  stderr: process.stderr,
-  formatOptions: { colors: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR, date: false, compact: true },
-});
+const lineReporter: ConsolaReporter = {
+  log(entry: LogObject) {
+    const label =
+      entry.type === "log" || entry.type === "success" || entry.type === "start" || entry.type === "ready" ? "info" : entry.type;
+    const text = formatWithOptions({ colors: false, breakLength: Number.POSITIVE_INFINITY }, ...entry.args).replace(/\r?\n/g, "\\n");
+    const prefix = `sentinel ${label}:`;
+    const colour = COLOUR[label];
+    process.stderr.write(`${useColour && colour ? `\u001b[${colour}m${prefix}\u001b[0m` : prefix} ${text}\n`);
+  },
+};
+
+export const log = createConsola({ level: LEVEL.info, reporters: [lineReporter] });
 
 export function setLogLevel(name: LogLevelName): void {
   log.level = LEVEL[name];

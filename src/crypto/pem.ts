@@ -32,7 +32,7 @@ const fromHex = (text: string) => new Uint8Array(Buffer.from(text, "hex"));
 
 /** The body of the single PEM block in `text`, checking its label. */
 export function decodePem(text: string, label: string): Uint8Array {
-  const match = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([A-Za-z0-9+/=\r\n]*?)\r?\n?-----END \1-----/.exec(text);
+  const match = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([^-]*?)\r?\n?-----END \1-----/.exec(text);
   if (!match) throw new KeyFormatError(`not a PEM ${label}`);
   if (match[1] !== label) {
     const found = match[1] === "CERTIFICATE" ? "a certificate" : `a PEM ${match[1]}`;
@@ -91,12 +91,6 @@ const ALGORITHM = writeTlv(Tag.sequence, writeTlv(Tag.oid, fromHex(OID.ecPublicK
 export function writePublicKeyPem(point: Uint8Array): string {
   const spki = writeTlv(Tag.sequence, ALGORITHM, writeTlv(Tag.bitString, new Uint8Array([0]), point));
   return encodePem(spki, "PUBLIC KEY");
-}
-
-/** DER of a PEM public key, for the `--version` key digest. */
-export function publicKeyDer(text: string): Uint8Array {
-  parsePublicKeyPem(text);
-  return decodePem(text, "PUBLIC KEY");
 }
 
 /** Parses a P-256 PKCS#8 PEM into the 32-byte secret scalar. */

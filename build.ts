@@ -1,0 +1,88 @@
+// Builds one sentinel executable per OS/arch (spec 10) with the organisation
+// public key and version baked in as build-time constants, plus SHA256SUMS.
+//   bun run build.ts --org-key <pem> [--version v] [--target t ...] [--outdir dist] [--test-build]
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { parsePublicKeyPem } from "./src/crypto/pem.ts";
+import { sha256Hex } from "./src/crypto/sha256.ts";
+
+export const TARGETS: Record<string, string> = {
+  "bun-linux-x64": "sentinel-linux-x64",
+  "bun-linux-arm64": "sentinel-linux-arm64",
+  "bun-linux-x64-musl": "sentinel-linux-x64-musl",
+  "bun-darwin-x64": "sentinel-darwin-x64",
+  "bun-darwin-arm64": "sentinel-darwin-arm64",
+  "bun-windows-x64": "sentinel-windows-x64.exe",
+};
+
+export interface BuildOptions {
+  orgKeyPem: string;
+  version: string;
+  targets: string[];
+  outdir: string;
+  testBuild: boolean;
+}
+
+/** Builds every target; returns the paths written. Throws before building anything if the key is unusable. */
+export async function buildSentinel(options: BuildOptions): Promise<string[]> {
+  parsePublicKeyPem(options.orgKeyPem);
+  for (const target of options.targets)
+    if (!TARGETS[target]) throw new Error(`unknown target: ${target} (known: ${Object.keys(TARGETS).join(", ")})`);
+  mkdirSync(options.outdir, { recursive: true });
+  const built: string[] = [];
+  for (const target of options.targets) {
+    const outfile = join(options.outdir, TARGETS[target] as string);
+    const result = await Bun.build({
+      entrypoints: [resolve(import.meta.dir, "src/main.ts")],
+      // The customer must not be able to inject code or settings from the working directory.
+      compile: { target: target as Bun.Build.CompileTarget, outfile, autoloadDotenv: false, autoloadBunfig: false },
+      minify: true,
+      sourcemap: "none",
+      define: {
+        SENTINEL_VERSION: JSON.stringify(options.version),
+        SENTINEL_ORG_KEY_PEM: JSON.stringify(options.orgKeyPem),
+        SENTINEL_TEST_BUILD: JSON.stringify(options.testBuild),
+      },
+    });
+    if (!result.success) throw new AggregateError(result.logs, `build failed for ${target}`);
+    built.push(outfile);
+  }
+  const sums = built.map((file) => `${sha256Hex(readFileSync(file))}  ${basename(file)}\n`).join("");
+  writeFileSync(join(options.outdir, "SHA256SUMS"), sums);
+  return built;
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: {
+      "org-key": { type: "string" },
+      version: { type: "string" },
+      target: { type: "string", multiple: true },
+      outdir: { type: "string", default: "dist" },
+      "test-build": { type: "boolean", default: false },
+    },
+  });
+  const keyFile = values["org-key"] ?? process.env.ORG_PUBLIC_KEY_PEM_FILE;
+  try {
+    if (!keyFile) throw new Error("--org-key <pem file> (or ORG_PUBLIC_KEY_PEM_FILE) is required");
+    const orgKeyPem = readFileSync(keyFile, "utf8");
+    try {
+      parsePublicKeyPem(orgKeyPem);
+    } catch (error) {
+      throw new Error(`unusable organisation key ${keyFile}: ${(error as Error).message}`);
+    }
+    const pkg = JSON.parse(readFileSync(resolve(import.meta.dir, "package.json"), "utf8")) as { version: string };
+    const built = await buildSentinel({
+      orgKeyPem,
+      version: values.version ?? pkg.version,
+      targets: values.target ?? Object.keys(TARGETS),
+      outdir: values.outdir,
+      testBuild: values["test-build"],
+    });
+    for (const file of built) process.stderr.write(`built ${file}\n`);
+  } catch (error) {
+    process.stderr.write(`build: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+}
