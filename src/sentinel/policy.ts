@@ -1,0 +1,151 @@
+// The STANDARD licence rules as pure functions (spec 8.2–8.4, 5.3): state and
+// outcome in, decision out, the clock passed in. No timers, no I/O, no logging.
+import type { License } from "../license/validate.ts";
+
+export interface SentinelState {
+  machine_id: string;
+  activated: boolean;
+  license_key: string;
+  last_heartbeat_success: number | null;
+  grace_remaining_seconds: number;
+  grace_exhausted: boolean;
+  generation: number;
+  last_seen: number;
+}
+
+export type Loaded = { kind: "none" } | { kind: "ok"; state: SentinelState } | { kind: "tampered"; reason: string };
+
+/** What the DRM client reports, reduced to what the rules need. */
+export type CallOutcome =
+  | { class: "verified"; status: string; decommission: boolean; respondedAt?: number }
+  | { class: "rejected"; message: string }
+  | { class: "unreachable"; reason: string };
+
+export type Verdict =
+  | { kind: "continue" }
+  | { kind: "decommission" }
+  | { kind: "deny"; message: string }
+  | { kind: "grace"; remaining: number }
+  | { kind: "exhausted"; message: string };
+
+/** More than this far behind the latest time seen means the clock was turned back. */
+export const CLOCK_TOLERANCE_SECONDS = 3600;
+
+export const graceQuota = (license: License) => (license.heartbeatGracePeriodDays as number) * 86_400;
+export const intervalSeconds = (license: License) => (license.heartbeatIntervalMinutes as number) * 60;
+
+/**
+ * Steps 3–4 and the tamper rule: the state to start from. A tampered state
+ * starts over with a new machine id and no grace, so the server must be reached.
+ */
+export function startingState(loaded: Loaded, license: License, now: number, newMachineId: () => string): SentinelState {
+  if (loaded.kind === "ok") {
+    const state = { ...loaded.state, last_seen: Math.max(loaded.state.last_seen, now) };
+    if (state.license_key === license.licenseKey) return state;
+    return {
+      ...state,
+      activated: false,
+      license_key: license.licenseKey,
+      grace_remaining_seconds: graceQuota(license),
+      grace_exhausted: false,
+    };
+  }
+  const tampered = loaded.kind === "tampered";
+  return {
+    machine_id: newMachineId(),
+    activated: false,
+    license_key: license.licenseKey,
+    last_heartbeat_success: null,
+    grace_remaining_seconds: tampered ? 0 : graceQuota(license),
+    grace_exhausted: tampered,
+    generation: 0,
+    last_seen: now,
+  };
+}
+
+/** True when `now` is more than an hour behind the latest time this machine has seen. */
+export function clockTurnedBack(state: SentinelState, now: number): boolean {
+  return now < state.last_seen - CLOCK_TOLERANCE_SECONDS;
+}
+
+/** One missed heartbeat: consume an interval, clamped at 0; reaching 0 exhausts grace for good. */
+export function consumeGrace(state: SentinelState, license: License): SentinelState {
+  const remaining = Math.max(0, state.grace_remaining_seconds - intervalSeconds(license));
+  return { ...state, grace_remaining_seconds: remaining, grace_exhausted: state.grace_exhausted || remaining === 0 };
+}
+
+/** A verified answer: record the success and the latest trusted time; quota never restored. */
+export function recordVerified(state: SentinelState, now: number, respondedAt?: number): SentinelState {
+  return { ...state, last_heartbeat_success: now, last_seen: Math.max(state.last_seen, now, respondedAt ?? 0) };
+}
+
+/** Section 8.4: what a verified heartbeat's status asks for. */
+export function statusVerdict(status: string, decommission: boolean): Verdict {
+  if (decommission || status === "DECOMMISSION_PENDING") return { kind: "decommission" };
+  switch (status) {
+    case "ACTIVE":
+      return { kind: "continue" };
+    case "REVOKED":
+      return { kind: "deny", message: "license has been revoked" };
+    case "EXPIRED":
+      return { kind: "deny", message: "license has expired" };
+    case "SUSPENDED":
+      return { kind: "deny", message: "license is suspended — contact your vendor" };
+    default:
+      return { kind: "deny", message: `unexpected license status: ${status}` };
+  }
+}
+
+export interface HeartbeatDecision {
+  /** The state to save before acting (unchanged when nothing changed). */
+  state: SentinelState;
+  verdict: Verdict;
+}
+
+/**
+ * Step 6 (startup) and the loop (8.3) in one table. At startup a `rejected`
+ * answer denies outright; in the loop it is a miss, since an unsigned error
+ * proves nothing. A miss with no grace left (or, at startup, with the clock
+ * turned back) exhausts; otherwise it consumes one interval.
+ */
+export function decideHeartbeat(
+  state: SentinelState,
+  outcome: CallOutcome,
+  license: License,
+  now: number,
+  phase: "startup" | "loop",
+): HeartbeatDecision {
+  if (outcome.class === "verified") {
+    return { state: recordVerified(state, now, outcome.respondedAt), verdict: statusVerdict(outcome.status, outcome.decommission) };
+  }
+  if (outcome.class === "rejected" && phase === "startup")
+    return { state, verdict: { kind: "deny", message: `startup heartbeat refused: ${outcome.message}` } };
+  if (phase === "startup") {
+    if (state.grace_exhausted || state.grace_remaining_seconds <= 0 || clockTurnedBack(state, now)) {
+      return {
+        state: { ...state, grace_exhausted: true },
+        verdict: { kind: "exhausted", message: "server unreachable and grace period exhausted — cannot start" },
+      };
+    }
+    const next = consumeGrace(state, license);
+    return { state: next, verdict: { kind: "grace", remaining: next.grace_remaining_seconds } };
+  }
+  const next = consumeGrace(state, license);
+  if (next.grace_exhausted) return { state: next, verdict: { kind: "exhausted", message: "grace period exhausted — shutting down" } };
+  return { state: next, verdict: { kind: "grace", remaining: next.grace_remaining_seconds } };
+}
+
+/** Step 5: activation. Never runs on grace. */
+export function decideActivation(state: SentinelState, outcome: CallOutcome, now: number): HeartbeatDecision {
+  if (outcome.class === "unreachable")
+    return { state, verdict: { kind: "exhausted", message: "activation failed: DRM server unreachable" } };
+  if (outcome.class === "rejected") return { state, verdict: { kind: "deny", message: `activation refused: ${outcome.message}` } };
+  if (outcome.status !== "ACTIVE")
+    return { state, verdict: { kind: "deny", message: `activation refused: license status ${outcome.status}` } };
+  return { state: { ...recordVerified(state, now, outcome.respondedAt), activated: true }, verdict: { kind: "continue" } };
+}
+
+/** Milliseconds until the UTC day after `expiryDate` begins (spec 8.6). */
+export function msUntilExpiry(expiryDate: string, nowMs: number): number {
+  return Date.parse(`${expiryDate}T00:00:00Z`) + 86_400_000 - nowMs;
+}
