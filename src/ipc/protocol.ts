@@ -1,0 +1,113 @@
+// The IPC line protocol (spec 7.3): one request line in, one response line out.
+// Pure: the licence and a status getter are passed in; no sockets here.
+
+import { rawMembers } from "../license/raw-json.ts";
+import type { License } from "../license/validate.ts";
+
+export type IpcLicense = Pick<License, "licenseKey" | "licenseType" | "expiryDate" | "featuresJson" | "orgId" | "softwareId">;
+
+/** The running flow's view of its heartbeat state; ignored for HARDWARE_BOUND. */
+export interface StatusSnapshot {
+  online: boolean;
+  lastHeartbeatSuccess: number | null;
+  graceRemainingSeconds: number;
+  graceExhausted: boolean;
+}
+
+export interface ProtocolContext {
+  license: IpcLicense;
+  status: () => StatusSnapshot;
+}
+
+/** Member name → JSON text. Values given as text are spliced in unchanged, so signed numbers keep every digit. */
+type Members = [name: string, jsonText: string][];
+
+function objectText(members: Members): string {
+  return `{${members.map(([name, text]) => `${JSON.stringify(name)}:${text}`).join(",")}}`;
+}
+
+const json = (value: unknown): string => JSON.stringify(value);
+
+/**
+ * Strips insignificant whitespace outside strings, leaving every token byte for byte,
+ * so a signed `features` that was pretty-printed still fits on one response line.
+ */
+export function compactJson(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (c === '"') {
+      const start = i;
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+      out += text.slice(start, i + 1);
+    } else if (c !== " " && c !== "\t" && c !== "\n" && c !== "\r") out += c;
+  }
+  return out;
+}
+
+function licenseMembers(license: IpcLicense, featuresText: string): Members {
+  return [
+    ["license_key", json(license.licenseKey)],
+    ["license_type", json(license.licenseType)],
+    ["expiry_date", json(license.expiryDate)],
+    ["features", featuresText],
+    ["org_id", json(license.orgId)],
+    ["software_id", json(license.softwareId)],
+  ];
+}
+
+function stateMembers(license: IpcLicense, status: () => StatusSnapshot): Members {
+  const standard = license.licenseType === "STANDARD" ? status() : null;
+  return [
+    ["license_type", json(license.licenseType)],
+    ["online", json(standard?.online ?? null)],
+    ["last_heartbeat_success", json(standard?.lastHeartbeatSuccess ?? null)],
+    ["grace_remaining_seconds", json(standard?.graceRemainingSeconds ?? null)],
+    ["grace_exhausted", json(standard?.graceExhausted ?? null)],
+    ["expiry_date", json(license.expiryDate)],
+  ];
+}
+
+export function errorResponse(message: string): string {
+  return objectText([
+    ["status", json("error")],
+    ["error", json(message)],
+  ]);
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Builds the handler once per server, compacting `features` once. Takes a line without its newline; returns one without. */
+export function createRequestHandler({ license, status }: ProtocolContext): (lineBytes: Uint8Array) => string {
+  const featuresText = compactJson(license.featuresJson);
+  return (lineBytes) => {
+    let line: string;
+    let request: unknown;
+    try {
+      line = utf8.decode(lineBytes);
+      request = JSON.parse(line);
+    } catch {
+      return errorResponse("malformed request");
+    }
+    if (typeof request !== "object" || request === null || Array.isArray(request)) return errorResponse("malformed request");
+    // The id goes back exactly as the client wrote it (big integers, nested objects).
+    const id = Object.hasOwn(request, "id") ? rawMembers(line).get("id") : undefined;
+    const echo: Members = id === undefined ? [] : [["id", id]];
+    const method = (request as { method?: unknown }).method;
+    const error = (message: string) => objectText([["status", json("error")], ...echo, ["error", json(message)]]);
+    const ok = (members: Members) => objectText([["status", json("ok")], ...echo, ...members]);
+    if (typeof method !== "string") return error("malformed request");
+    switch (method) {
+      case "health":
+        return ok([]);
+      case "get_license":
+        return ok([["license", objectText(licenseMembers(license, featuresText))]]);
+      case "get_features":
+        return ok([["features", featuresText]]);
+      case "get_status":
+        return ok([["state", objectText(stateMembers(license, status))]]);
+      default:
+        return error(`unknown method: ${method}`);
+    }
+  };
+}
