@@ -1,0 +1,104 @@
+// The DRM client (spec 4): builds, signs and sends the three calls, retries an
+// unreachable one, and returns an Outcome value. Never touches the disk; never throws.
+import { VERSION } from "../build-info.ts";
+import { describeError } from "../errors.ts";
+import { log } from "../log.ts";
+import { detectPlatform } from "../platform.ts";
+import { classifyExchange, type Outcome } from "./outcome.ts";
+import { signedHeaders, userAgent } from "./request-signing.ts";
+import { MAX_RESPONSE_BYTES } from "./response.ts";
+import { type Endpoint, endpointUrl } from "./server-url.ts";
+import { postOnce } from "./transport.ts";
+
+export interface DrmClientOptions {
+  baseUrl: URL;
+  machineId: string;
+  machineSecret: Uint8Array;
+  orgPublicPoint: Uint8Array;
+  /** Reported as `software_version` when a call does not name one; default the sentinel's VERSION. */
+  softwareVersion?: string;
+  /** Per attempt, covering headers and body. */
+  timeoutMs?: number;
+  /** Extra attempts after an unreachable one (spec 4.3: two). */
+  retries?: number;
+  /** Pause before retry i; the last value repeats. */
+  backoffMs?: readonly number[];
+  sleep?: (ms: number) => Promise<void>;
+  /** Milliseconds since the epoch, for the request timestamp. */
+  now?: () => number;
+}
+
+export interface ActivateInput {
+  licenseKey: string;
+  machinePublicKeyPem: string;
+  platform?: string;
+  softwareVersion?: string;
+}
+
+export interface DrmClient {
+  activate(input: ActivateInput): Promise<Outcome>;
+  heartbeat(input: { licenseKey: string; softwareVersion?: string }): Promise<Outcome>;
+  decommissionAck(input: { licenseKey: string }): Promise<Outcome>;
+}
+
+export function createDrmClient(options: DrmClientOptions): DrmClient {
+  const { baseUrl, machineId, machineSecret, orgPublicPoint } = options;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const retries = options.retries ?? 2;
+  const backoffMs = options.backoffMs ?? [500, 1500];
+  const sleep = options.sleep ?? ((ms: number) => Bun.sleep(ms));
+  const now = options.now ?? Date.now;
+  const defaultVersion = options.softwareVersion ?? VERSION;
+  const agent = userAgent(VERSION, detectPlatform());
+
+  async function attempt(endpoint: Endpoint, licenseKey: string, body: Uint8Array, label: string): Promise<Outcome> {
+    const url = endpointUrl(baseUrl, endpoint);
+    const nonce = crypto.randomUUID();
+    const timestamp = Math.floor(now() / 1000);
+    const headers = signedHeaders({
+      method: "POST",
+      path: url.pathname,
+      timestamp,
+      nonce,
+      body,
+      machineId,
+      machineSecret,
+      userAgent: agent,
+    });
+    const exchange = await postOnce({ url, headers, body, timeoutMs, maxBytes: MAX_RESPONSE_BYTES });
+    const { outcome, failedCheck } = classifyExchange(exchange, { orgPublicPoint, nonce, machineId, licenseKey });
+    if (failedCheck) log.warn(`DRM ${endpoint} response failed verification (${label}): ${failedCheck} check`);
+    return outcome;
+  }
+
+  async function call(endpoint: Endpoint, licenseKey: string, fields: Record<string, string>): Promise<Outcome> {
+    // The exact bytes signed are the bytes sent: serialise once.
+    const body = new TextEncoder().encode(JSON.stringify({ license_key: licenseKey, machine_id: machineId, ...fields }));
+    let outcome: Outcome = { class: "unreachable", reason: "not attempted" };
+    for (let i = 0; i <= retries; i++) {
+      if (i > 0) await sleep(backoffMs[Math.min(i - 1, backoffMs.length - 1)] ?? 0);
+      // The attempt number also keeps consola from folding repeated warnings into one.
+      const label = `attempt ${i + 1}/${retries + 1}`;
+      try {
+        outcome = await attempt(endpoint, licenseKey, body, label);
+      } catch (error) {
+        // Defensive: a bug below must not crash the sentinel mid-heartbeat.
+        outcome = { class: "unreachable", reason: `request failed: ${describeError(error)}` };
+      }
+      if (outcome.class !== "unreachable") return outcome;
+      log.debug(`DRM ${endpoint} ${label} unreachable: ${outcome.reason}`);
+    }
+    return outcome;
+  }
+
+  return {
+    activate: ({ licenseKey, machinePublicKeyPem, platform, softwareVersion }) =>
+      call("activate", licenseKey, {
+        machine_public_key_pem: machinePublicKeyPem,
+        platform: platform ?? detectPlatform(),
+        software_version: softwareVersion ?? defaultVersion,
+      }),
+    heartbeat: ({ licenseKey, softwareVersion }) => call("heartbeat", licenseKey, { software_version: softwareVersion ?? defaultVersion }),
+    decommissionAck: ({ licenseKey }) => call("decommissionAck", licenseKey, {}),
+  };
+}

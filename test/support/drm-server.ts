@@ -1,0 +1,145 @@
+// A reference DRM server (spec 4) on Bun.serve + bun:sqlite, for tests and the
+// demo: checks every request, signs every 200, and misbehaves on demand (faults).
+import { parseArgs } from "node:util";
+import { generateSecretKey, publicPointOf } from "../../src/crypto/es256.ts";
+import { parsePrivateKeyPem, writePublicKeyPem } from "../../src/crypto/pem.ts";
+import { ENDPOINTS } from "../../src/drm/server-url.ts";
+import { createAdminClient, type DrmAdmin, handleAdmin } from "./drm-admin.ts";
+import { answer, type EndpointName, signingKeyFor } from "./drm-endpoints.ts";
+import { dripResponse, earlyFaultResponse, type Fault, FaultQueue, faultedBody } from "./drm-faults.ts";
+import { authenticateRequest, TIMESTAMP_WINDOW_SECONDS } from "./drm-request-auth.ts";
+import { DrmStore } from "./drm-store.ts";
+
+export interface DrmServerOptions {
+  /** The organisation key that signs every 200 (PKCS#8 PEM); or `orgSecret`; else a fresh one. */
+  orgPrivatePem?: string;
+  orgSecret?: Uint8Array;
+  port?: number;
+  hostname?: string;
+  /** Serve the API under a prefix, e.g. `/drm` (admin stays at `/admin`). */
+  pathPrefix?: string;
+  /** bun:sqlite path; default in memory. */
+  database?: string;
+  adminToken?: string;
+  /** Milliseconds since the epoch. */
+  now?: () => number;
+}
+
+export interface DrmServer {
+  /** Base URL of the API, prefix included: what `--server-url` takes. */
+  url: string;
+  adminToken: string;
+  orgPublicPem: string;
+  orgPublicPoint: Uint8Array;
+  admin: DrmAdmin;
+  stop(): Promise<void>;
+}
+
+const ENDPOINT_BY_PATH = new Map<string, EndpointName>([
+  [ENDPOINTS.activate, "activate"],
+  [ENDPOINTS.heartbeat, "heartbeat"],
+  [ENDPOINTS.decommissionAck, "decommission-ack"],
+]);
+
+const errorResponse = (status: number, error: string) => Response.json({ error }, { status });
+/** ISO 8601 UTC to the second, as the Python backend writes it. */
+const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+
+export function startDrmServer(options: DrmServerOptions = {}): DrmServer {
+  const orgSecret = options.orgSecret ?? (options.orgPrivatePem ? parsePrivateKeyPem(options.orgPrivatePem) : generateSecretKey());
+  const keys = { org: orgSecret, other: generateSecretKey() };
+  const prefix = (options.pathPrefix ?? "").replace(/\/+$/, "");
+  const now = options.now ?? Date.now;
+  const adminToken = options.adminToken ?? Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("hex");
+  const store = new DrmStore(options.database);
+  const faults = new FaultQueue();
+  let previousBody: string | null = null;
+
+  async function serveEndpoint(request: Request, path: string, endpoint: EndpointName, fault: Fault | null): Promise<Response> {
+    const early = fault && earlyFaultResponse(fault);
+    if (early) return early;
+    if (fault?.kind === "delay") await Bun.sleep(fault.ms);
+    if (request.method !== "POST") return errorResponse(405, "Method not allowed.");
+    const nowSeconds = Math.floor(now() / 1000);
+    const auth = await authenticateRequest(request, path, {
+      now: nowSeconds,
+      keyFor: (body, licenseKey, machineId) => signingKeyFor(store, endpoint, body, licenseKey, machineId),
+      rememberNonce: (nonce) => store.rememberNonce(nonce, nowSeconds, TIMESTAMP_WINDOW_SECONDS),
+    });
+    if (!auth.ok) return errorResponse(auth.status, auth.error);
+    const result = answer(store, endpoint, auth.body, nowSeconds);
+    if (!result.ok) return errorResponse(result.status, result.error);
+    const payload = { ...result.payload, request_nonce: auth.nonce, responded_at: isoSeconds(now()) };
+    const body = faultedBody(fault, payload, keys, previousBody);
+    if (!fault) previousBody = body;
+    if (fault?.kind === "slow-drip") return dripResponse(body, fault.intervalMs ?? 50);
+    return new Response(body, { headers: { "content-type": "application/json" } });
+  }
+
+  const server = Bun.serve({
+    port: options.port ?? 0,
+    hostname: options.hostname ?? "127.0.0.1",
+    idleTimeout: 30,
+    async fetch(request) {
+      const path = new URL(request.url).pathname;
+      if (path.startsWith("/admin/")) return handleAdmin(request, path, adminToken, store, faults);
+      const endpoint = path.startsWith(prefix) ? ENDPOINT_BY_PATH.get(path.slice(prefix.length)) : undefined;
+      if (!endpoint) return errorResponse(404, "Not found.");
+      const fault = faults.take();
+      // Logged whatever happens, so tests can count attempts, including ones the client gave up on.
+      let response = errorResponse(500, "Internal server error.");
+      try {
+        response = await serveEndpoint(request, path, endpoint, fault);
+      } finally {
+        const http_status = fault?.kind === "drop" ? 0 : response.status;
+        store.logRequest({
+          endpoint,
+          http_status,
+          fault: fault?.kind ?? null,
+          machine_id: request.headers.get("X-Sentinel-Machine-Id"),
+          at: now(),
+        });
+      }
+      return response;
+    },
+    error: () => errorResponse(500, "Internal server error."),
+  });
+
+  const host = server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname;
+  const origin = `http://${host}:${server.port}`;
+  const orgPublicPoint = publicPointOf(orgSecret);
+  return {
+    url: `${origin}${prefix}`,
+    adminToken,
+    orgPublicPem: writePublicKeyPem(orgPublicPoint),
+    orgPublicPoint,
+    admin: createAdminClient(origin, adminToken),
+    stop: async () => {
+      await server.stop(true);
+      store.close();
+    },
+  };
+}
+
+/** CLI: `npx bun test/support/drm-server.ts [--port N] [--hostname H] [--org-key file] [--prefix /drm] [--db file]`. */
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string", default: "0" },
+      hostname: { type: "string", default: "127.0.0.1" },
+      "org-key": { type: "string" },
+      prefix: { type: "string" },
+      db: { type: "string" },
+    },
+  });
+  const orgKey = values["org-key"];
+  const server = startDrmServer({
+    orgPrivatePem: orgKey ? await Bun.file(orgKey).text() : undefined,
+    port: Number(values.port),
+    hostname: values.hostname,
+    pathPrefix: values.prefix,
+    database: values.db,
+  });
+  process.stdout.write(`DRM server: ${server.url}\nadmin token: ${server.adminToken}\norg public key:\n${server.orgPublicPem}`);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void server.stop().then(() => process.exit(0)));
+}
