@@ -1,0 +1,18 @@
+// `sentinel status` (spec 9.1): the local state, strictly read-only. Never creates the
+// state directory, a file in it, or a keystore entry; the caller prints the result.
+import { existsSync } from "node:fs";
+import type { Keystore } from "../keystore/keystore.ts";
+import type { Loaded } from "./state-record.ts";
+import { openStateStore } from "./store.ts";
+
+export interface StatusInput {
+  stateDir: string;
+  /** Open it with `openKeystore({ ..., readOnly: true })` so the probe writes nothing either. */
+  keystore: Keystore;
+}
+
+/** "none" when this machine has no state (nothing is created); otherwise what a load finds. */
+export async function readStatus({ stateDir, keystore }: StatusInput): Promise<Loaded> {
+  if (!existsSync(stateDir)) return { kind: "none" };
+  return openStateStore({ stateDir, keystore }).read();
+}
