@@ -10,7 +10,11 @@ import { type LogLevelName, log, setLogLevel } from "./log.ts";
 type AnyCommand = CommandDef<any>;
 
 const VERBS: Record<string, () => Promise<AnyCommand>> = {
+  run: () => import("./commands/run.ts").then((m) => m.default),
+  activate: () => import("./commands/activate.ts").then((m) => m.default),
   verify: () => import("./commands/verify.ts").then((m) => m.default),
+  status: () => import("./commands/status.ts").then((m) => m.default),
+  fingerprint: () => import("./commands/fingerprint.ts").then((m) => m.default),
 };
 
 /** What a verb's run() receives besides its parsed flags. */
@@ -80,11 +84,14 @@ async function dispatch(argv: string[]): Promise<number> {
   return typeof code === "number" ? code : ExitCode.ok;
 }
 
+let exitCode: number;
 try {
-  process.exitCode = await dispatch(process.argv.slice(2));
+  exitCode = await dispatch(process.argv.slice(2));
 } catch (error) {
-  const exitCode = error instanceof SentinelError ? error.exitCode : ExitCode.internal;
+  exitCode = error instanceof SentinelError ? error.exitCode : ExitCode.internal;
   log.error(error instanceof SentinelError ? error.message : `internal error: ${describeError(error)}`);
   if (error instanceof Error && error.stack) log.debug(error.stack);
-  process.exitCode = exitCode;
 }
+// Exit explicitly once stdout has drained: a timed-out keystore probe or an
+// abandoned request must not keep the process alive.
+process.stdout.write("", () => process.exit(exitCode));

@@ -1,19 +1,10 @@
 // The STANDARD licence rules as pure functions (spec 8.2–8.4, 5.3): state and
 // outcome in, decision out, the clock passed in. No timers, no I/O, no logging.
 import type { License } from "../license/validate.ts";
+import { freshState, type Loaded, type State, tamperedState } from "../state/state-record.ts";
 
-export interface SentinelState {
-  machine_id: string;
-  activated: boolean;
-  license_key: string;
-  last_heartbeat_success: number | null;
-  grace_remaining_seconds: number;
-  grace_exhausted: boolean;
-  generation: number;
-  last_seen: number;
-}
-
-export type Loaded = { kind: "none" } | { kind: "ok"; state: SentinelState } | { kind: "tampered"; reason: string };
+export type SentinelState = State;
+export type { Loaded };
 
 /** What the DRM client reports, reduced to what the rules need. */
 export type CallOutcome =
@@ -38,28 +29,17 @@ export const intervalSeconds = (license: License) => (license.heartbeatIntervalM
  * Steps 3–4 and the tamper rule: the state to start from. A tampered state
  * starts over with a new machine id and no grace, so the server must be reached.
  */
-export function startingState(loaded: Loaded, license: License, now: number, newMachineId: () => string): SentinelState {
-  if (loaded.kind === "ok") {
-    const state = { ...loaded.state, last_seen: Math.max(loaded.state.last_seen, now) };
-    if (state.license_key === license.licenseKey) return state;
-    return {
-      ...state,
-      activated: false,
-      license_key: license.licenseKey,
-      grace_remaining_seconds: graceQuota(license),
-      grace_exhausted: false,
-    };
-  }
-  const tampered = loaded.kind === "tampered";
+export function startingState(loaded: Loaded, license: License, now: number): SentinelState {
+  if (loaded.kind === "none") return freshState(license.licenseKey, graceQuota(license), now);
+  if (loaded.kind === "tampered") return tamperedState(license.licenseKey, now);
+  const state = { ...loaded.state, last_seen: Math.max(loaded.state.last_seen, now) };
+  if (state.license_key === license.licenseKey) return state;
   return {
-    machine_id: newMachineId(),
+    ...state,
     activated: false,
     license_key: license.licenseKey,
-    last_heartbeat_success: null,
-    grace_remaining_seconds: tampered ? 0 : graceQuota(license),
-    grace_exhausted: tampered,
-    generation: 0,
-    last_seen: now,
+    grace_remaining_seconds: graceQuota(license),
+    grace_exhausted: false,
   };
 }
 

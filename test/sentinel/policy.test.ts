@@ -34,10 +34,11 @@ const down: CallOutcome = { class: "unreachable", reason: "connection refused" }
 const refused: CallOutcome = { class: "rejected", message: "nope" };
 
 describe("starting state", () => {
-  const newId = () => "m-new";
   test("first run: new machine id, not activated, full quota", () => {
-    expect(startingState({ kind: "none" }, license, NOW, newId)).toEqual({
-      machine_id: "m-new",
+    const state = startingState({ kind: "none" }, license, NOW);
+    expect(state.machine_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(state).toEqual({
+      machine_id: state.machine_id,
       activated: false,
       license_key: "LK-1",
       last_heartbeat_success: null,
@@ -48,15 +49,16 @@ describe("starting state", () => {
     });
   });
   test("tampered: new machine id, no grace, exhausted", () => {
-    const state = startingState({ kind: "tampered", reason: "bad tag" }, license, NOW, newId);
-    expect(state).toMatchObject({ machine_id: "m-new", grace_remaining_seconds: 0, grace_exhausted: true, activated: false });
+    const state = startingState({ kind: "tampered", reason: "bad tag" }, license, NOW);
+    expect(state).toMatchObject({ grace_remaining_seconds: 0, grace_exhausted: true, activated: false });
+    expect(state.machine_id).not.toBe(base.machine_id);
   });
   test("same licence: kept as it is", () => {
-    expect(startingState({ kind: "ok", state: base }, license, NOW, newId)).toEqual({ ...base, last_seen: NOW });
+    expect(startingState({ kind: "ok", state: base }, license, NOW)).toEqual({ ...base, last_seen: NOW });
   });
   test("licence change: re-activate with full grace, same machine id", () => {
     const old = { ...base, license_key: "LK-OLD", grace_remaining_seconds: 0, grace_exhausted: true };
-    expect(startingState({ kind: "ok", state: old }, license, NOW, newId)).toMatchObject({
+    expect(startingState({ kind: "ok", state: old }, license, NOW)).toMatchObject({
       machine_id: "m-1",
       activated: false,
       license_key: "LK-1",
@@ -65,7 +67,7 @@ describe("starting state", () => {
     });
   });
   test("last_seen never moves backwards", () => {
-    expect(startingState({ kind: "ok", state: { ...base, last_seen: NOW + 99 } }, license, NOW, newId).last_seen).toBe(NOW + 99);
+    expect(startingState({ kind: "ok", state: { ...base, last_seen: NOW + 99 } }, license, NOW).last_seen).toBe(NOW + 99);
   });
 });
 

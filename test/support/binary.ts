@@ -35,7 +35,7 @@ export async function runSentinel(
   options: { env?: Record<string, string | undefined>; cwd?: string } = {},
 ): Promise<RunResult> {
   const proc = Bun.spawn([await testBinary(), ...args], {
-    env: { ...process.env, NO_COLOR: "1", ...options.env },
+    env: { ...process.env, NO_COLOR: "1", SENTINEL_TEST_BUN: process.execPath, ...options.env },
     cwd: options.cwd,
     stdin: "ignore",
     stdout: "pipe",

@@ -1,0 +1,51 @@
+// `sentinel status [--json]`: the local STANDARD state, read-only. Creates
+// nothing: no state directory, no file, no keystore entry.
+import { existsSync } from "node:fs";
+import { defineCommand } from "citty";
+import { readOsMachineId } from "../hardware/fingerprint.ts";
+import { openKeystore, resolveKeystoreChoice } from "../keystore/auto.ts";
+import { formatDuration } from "../sentinel/standard.ts";
+import { resolveStateDir } from "../state/location.ts";
+import type { Loaded } from "../state/state-record.ts";
+import { readStatus } from "../state/status.ts";
+import { printJson, printLine } from "./output.ts";
+import { jsonArg, keystoreArg, logLevelArg, stateDirArg } from "./shared-args.ts";
+
+const when = (seconds: number | null) => (seconds === null ? "never" : new Date(seconds * 1000).toISOString());
+
+function printHuman(loaded: Loaded, dir: string, backend: string): void {
+  if (loaded.kind === "none") return printLine(`no licence state in ${dir}`);
+  if (loaded.kind === "tampered")
+    return printLine(`licence state in ${dir} is unusable (${loaded.reason}); the next start must reach the server`);
+  const s = loaded.state;
+  printLine(`machine id:      ${s.machine_id}`);
+  printLine(`license key:     ${s.license_key}`);
+  printLine(`activated:       ${s.activated ? "yes" : "no"}`);
+  printLine(`last heartbeat:  ${when(s.last_heartbeat_success)}`);
+  printLine(`grace remaining: ${formatDuration(s.grace_remaining_seconds)}${s.grace_exhausted ? " (exhausted)" : ""}`);
+  printLine(`keystore:        ${backend}`);
+}
+
+export default defineCommand({
+  meta: { name: "status", description: "Show this machine's local licence state (read-only)" },
+  args: { "state-dir": stateDirArg, keystore: keystoreArg, json: jsonArg, "log-level": logLevelArg },
+  async run({ args }) {
+    const dir = resolveStateDir(args["state-dir"]);
+    let loaded: Loaded = { kind: "none" };
+    let backend = "none";
+    if (existsSync(dir)) {
+      const keystore = await openKeystore({
+        choice: resolveKeystoreChoice(args.keystore),
+        stateDir: dir,
+        osMachineId: async () => (await readOsMachineId()).value,
+        readOnly: true,
+      });
+      backend = keystore.backend;
+      loaded = await readStatus({ stateDir: dir, keystore });
+    }
+    if (!args.json) printHuman(loaded, dir, backend);
+    else if (loaded.kind === "ok") printJson({ ...loaded.state, keystore: backend });
+    else printJson({ state: null, ...(loaded.kind === "tampered" ? { tampered: loaded.reason } : {}) });
+    return 0;
+  },
+});

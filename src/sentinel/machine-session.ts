@@ -1,0 +1,63 @@
+// The machine's side of a STANDARD run: keystore, machine key and the state
+// store, opened together. Every decision is taken on the freshly loaded state,
+// under the state lock, and saved before the caller acts on it (spec 8.3).
+import { readOsMachineId } from "../hardware/fingerprint.ts";
+import { openKeystore, resolveKeystoreChoice } from "../keystore/auto.ts";
+import { loadOrCreateMachineKey } from "../keystore/machine-key.ts";
+import { guardMemory } from "../keystore/memory-guard.ts";
+import type { License } from "../license/validate.ts";
+import { log } from "../log.ts";
+import { resolveStateDir } from "../state/location.ts";
+import { openStateStore } from "../state/store.ts";
+import { type HeartbeatDecision, type Loaded, type SentinelState, startingState } from "./policy.ts";
+
+export interface SessionOptions {
+  stateDir?: string;
+  keystore?: string;
+}
+
+export interface MachineSession {
+  /** The state as it stood after opening (first run, licence change and tampering applied). */
+  readonly state: SentinelState;
+  readonly machineSecret: Uint8Array;
+  /** Re-loads under the lock, decides on the latest state, saves, and returns the decision. */
+  decide(choose: (current: SentinelState) => HeartbeatDecision): Promise<HeartbeatDecision>;
+  deleteState(): Promise<void>;
+  /** Zeroes the machine key. */
+  close(): Promise<void>;
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+export async function openMachineSession(license: License, options: SessionOptions): Promise<MachineSession> {
+  const dir = resolveStateDir(options.stateDir);
+  const keystore = await openKeystore({
+    choice: resolveKeystoreChoice(options.keystore),
+    stateDir: dir,
+    osMachineId: async () => (await readOsMachineId()).value,
+  });
+  // The store first: its lock keeps two first starts from storing two different keys.
+  const store = openStateStore({ stateDir: dir, keystore });
+  const machineKey = await loadOrCreateMachineKey(keystore, store.withLock);
+  guardMemory(machineKey.secret);
+
+  const decide = async (choose: (current: SentinelState) => HeartbeatDecision): Promise<HeartbeatDecision> => {
+    let decision: HeartbeatDecision | undefined;
+    await store.update((loaded: Loaded) => {
+      if (loaded.kind === "tampered")
+        log.warn(`local licence state was tampered with (${loaded.reason}): starting over with a new machine id and no grace`);
+      decision = choose(startingState(loaded, license, nowSeconds()));
+      return decision.state;
+    });
+    return decision as HeartbeatDecision;
+  };
+
+  const opened = await decide((current) => ({ state: current, verdict: { kind: "continue" } }));
+  return {
+    state: opened.state,
+    machineSecret: machineKey.secret,
+    decide,
+    deleteState: () => store.delete(),
+    close: async () => machineKey.zero(),
+  };
+}

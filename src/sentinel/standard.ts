@@ -1,0 +1,183 @@
+// Flow 8.2: steps 1–6 before launch (shared with `activate`), then the
+// software with the heartbeat loop. Every decision comes from policy.ts and is
+// saved, under the state lock, before it is acted on.
+import { TEST_BUILD } from "../build-info.ts";
+import { publicPointOf } from "../crypto/es256.ts";
+import { writePublicKeyPem } from "../crypto/pem.ts";
+import { createDrmClient, type DrmClient } from "../drm/client.ts";
+import { isDecommissionRequested, type Outcome, payloadStatus } from "../drm/outcome.ts";
+import { resolveServerUrl } from "../drm/server-url.ts";
+import { DeniedError, LicenseError, UnavailableError } from "../errors.ts";
+import { utcDay } from "../license/fields.ts";
+import type { License } from "../license/validate.ts";
+import { log } from "../log.ts";
+import type { OrgKey } from "../org-key.ts";
+import { detectPlatform } from "../platform.ts";
+import type { LaunchRequest } from "./hardware-bound.ts";
+import { createHeartbeatLoop } from "./heartbeat-loop.ts";
+import { type MachineSession, openMachineSession, type SessionOptions } from "./machine-session.ts";
+import {
+  type CallOutcome,
+  clockTurnedBack,
+  decideActivation,
+  decideHeartbeat,
+  type HeartbeatDecision,
+  type SentinelState,
+} from "./policy.ts";
+import type { Shutdown } from "./shutdown.ts";
+import { superviseSoftware } from "./supervise.ts";
+
+export type StandardOptions = SessionOptions & { serverUrl?: string; softwareVersion?: string };
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** The length of a licence "minute": real in release builds, shortened by tests in test builds. */
+function minuteMs(): number {
+  const scaled = Number(TEST_BUILD ? process.env.SENTINEL_TEST_MINUTE_MS : undefined);
+  return Number.isFinite(scaled) && scaled > 0 ? scaled : 60_000;
+}
+
+function toCallOutcome(outcome: Outcome): CallOutcome {
+  if (outcome.class !== "verified") return outcome;
+  const status = payloadStatus(outcome.payload) ?? "(none)";
+  return { class: "verified", status, decommission: isDecommissionRequested(outcome.payload), respondedAt: outcome.respondedAt };
+}
+
+export interface StandardStart {
+  session: MachineSession;
+  client: DrmClient;
+  state: SentinelState;
+  online: boolean;
+}
+
+/** Steps 1–6: server URL, keystore and machine key, state, activation, startup heartbeat. */
+export async function startStandard(
+  license: License,
+  orgKey: OrgKey,
+  options: StandardOptions,
+  shutdown: Shutdown,
+): Promise<StandardStart> {
+  const baseUrl = resolveServerUrl(options.serverUrl, license.serverUrl);
+  const session = await openMachineSession(license, options);
+  try {
+    let state = session.state;
+    const turnedBack = clockTurnedBack(state, nowSeconds());
+    if (turnedBack) {
+      log.warn(
+        `the system clock is more than an hour behind the last time seen (${new Date(state.last_seen * 1000).toISOString()}): the server must be reached`,
+      );
+      const seenDay = utcDay(state.last_seen * 1000);
+      if (seenDay > license.expiryDate) throw new LicenseError(`license has expired (expiry: ${license.expiryDate})`);
+    }
+    const client = createDrmClient({
+      baseUrl,
+      machineId: state.machine_id,
+      machineSecret: session.machineSecret,
+      orgPublicPoint: orgKey.point,
+      softwareVersion: options.softwareVersion,
+    });
+    if (!state.activated) {
+      log.info(`activating machine ${state.machine_id} with ${baseUrl.origin}`);
+      const outcome = toCallOutcome(
+        await shutdown.race(
+          client.activate({
+            licenseKey: license.licenseKey,
+            machinePublicKeyPem: writePublicKeyPem(publicPointOf(session.machineSecret)),
+            platform: detectPlatform(),
+            softwareVersion: options.softwareVersion,
+          }),
+        ),
+      );
+      const decision = await session.decide((current) => decideActivation(current, outcome, nowSeconds()));
+      state = decision.state;
+      actBeforeLaunch(decision);
+      log.info("machine activated");
+    }
+    const outcome = toCallOutcome(
+      await shutdown.race(client.heartbeat({ licenseKey: license.licenseKey, softwareVersion: options.softwareVersion })),
+    );
+    const decision = await session.decide((current) => decideHeartbeat(current, outcome, license, nowSeconds(), "startup"));
+    state = decision.state;
+    if (decision.verdict.kind === "decommission") await decommission(session, client, license);
+    actBeforeLaunch(decision);
+    return { session, client, state, online: outcome.class === "verified" };
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
+}
+
+/** Acts on a pre-launch verdict: at startup "stop" means the software is never launched. */
+function actBeforeLaunch(decision: HeartbeatDecision): void {
+  const { verdict } = decision;
+  if (verdict.kind === "deny") throw new DeniedError(verdict.message);
+  if (verdict.kind === "exhausted") throw new UnavailableError(verdict.message);
+  if (verdict.kind === "grace") log.warn(`server unreachable, running on grace (${formatDuration(verdict.remaining)} remaining)`);
+}
+
+/** Decommission (8.4): acknowledge (failure only logged), delete the state, deny. */
+async function decommission(session: MachineSession, client: DrmClient, license: License): Promise<never> {
+  log.warn("the vendor has decommissioned this machine");
+  const ack = await client.decommissionAck({ licenseKey: license.licenseKey });
+  if (ack.class !== "verified") log.warn(`decommission acknowledgement failed: ${ack.class === "rejected" ? ack.message : ack.reason}`);
+  await session.deleteState();
+  throw new DeniedError("machine decommissioned");
+}
+
+export function formatDuration(seconds: number): string {
+  const days = Math.floor(seconds / 86_400);
+  const hours = Math.floor((seconds % 86_400) / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  return days > 0 ? `${days}d ${hours}h` : hours > 0 ? `${hours}h ${minutes}m` : `${minutes}m ${seconds % 60}s`;
+}
+
+/** The whole STANDARD flow: steps 1–6, then launch with the heartbeat loop until the end. */
+export async function runStandard(license: License, orgKey: OrgKey, request: LaunchRequest, options: StandardOptions): Promise<number> {
+  const start = await startStandard(license, orgKey, options, request.shutdown);
+  const { session, client } = start;
+  let { state, online } = start;
+  let decommissioned = false;
+  const intervalMs = (license.heartbeatIntervalMinutes as number) * minuteMs();
+
+  const loop = createHeartbeatLoop(intervalMs, async ({ stopping, stopped }) => {
+    const answer = await Promise.race([
+      client.heartbeat({ licenseKey: license.licenseKey, softwareVersion: options.softwareVersion }),
+      stopping,
+    ]);
+    if (!answer || stopped()) return;
+    const outcome = toCallOutcome(answer);
+    const decision = await session.decide((current) => decideHeartbeat(current, outcome, license, nowSeconds(), "loop"));
+    state = decision.state;
+    online = outcome.class === "verified";
+    const { verdict } = decision;
+    if (verdict.kind === "continue") log.debug("heartbeat verified");
+    else if (verdict.kind === "grace")
+      log.warn(`heartbeat missed (${outcome.class}), running on grace (${formatDuration(verdict.remaining)} remaining)`);
+    else if (verdict.kind === "exhausted") request.shutdown.request({ kind: "licence", error: new UnavailableError(verdict.message) });
+    else if (verdict.kind === "deny") request.shutdown.request({ kind: "licence", error: new DeniedError(verdict.message) });
+    else {
+      decommissioned = true;
+      await decommission(session, client, license).catch((error: DeniedError) => request.shutdown.request({ kind: "licence", error }));
+    }
+  });
+
+  try {
+    return await superviseSoftware({
+      ...request,
+      socketId: state.machine_id,
+      license,
+      status: () => ({
+        online,
+        lastHeartbeatSuccess: state.last_heartbeat_success,
+        graceRemainingSeconds: state.grace_remaining_seconds,
+        graceExhausted: state.grace_exhausted,
+      }),
+      background: loop,
+      onCleanup: async () => {
+        if (!decommissioned) state = (await session.decide((current) => ({ state: current, verdict: { kind: "continue" } }))).state;
+      },
+    });
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,172 @@
+// The HARDWARE_BOUND flow end to end on the compiled test build (spec 8.5, 7, 8.7):
+// fixture hardware roots, a real child, the real socket, real signals.
+import { describe, expect, test } from "bun:test";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { sha256Hex } from "../../src/crypto/sha256.ts";
+import { runSentinel } from "../support/binary.ts";
+import { keyPairFromPem } from "../support/keys.ts";
+import { hardwareBoundPayload, mintLicense } from "../support/mint.ts";
+import { VECTORS } from "../support/paths.ts";
+import { isAlive, readReport, SOFTWARE, startSentinel, waitFor, workspace } from "../support/sentinel-process.ts";
+
+const org = keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
+const expected = (root: string) => readFileSync(join(VECTORS, `${root}.expected`), "utf8").trim();
+const hwEnv = (root: string, runtimeDir: string) => ({ SENTINEL_HW_ROOT: join(VECTORS, root), XDG_RUNTIME_DIR: runtimeDir });
+const socketDir = (runtimeDir: string) => join(runtimeDir, "sentinel-drm");
+
+function runArgs(license: string, report: string, ...software: string[]): string[] {
+  return ["run", "--license", license, "--software", SOFTWARE, "--", report, ...software];
+}
+
+describe("HARDWARE_BOUND on the compiled binary", () => {
+  test.each([
+    ["hwroot", "valid_hardware_bound.lic", "LK-VALID-HARDWARE-BOUND"],
+    ["hwroot-nvme", "valid_hardware_bound_nvme.lic", "LK-VALID-HARDWARE-BOUND-NVME"],
+    ["hwroot-arm", "valid_hardware_bound_arm.lic", "LK-VALID-HARDWARE-BOUND-ARM"],
+  ])("%s: the software runs with the socket and gets all four answers", async (root, file, key) => {
+    const { runtimeDir, report } = workspace();
+    const result = await runSentinel(runArgs(join(VECTORS, file), report, "exit", "0"), { env: hwEnv(root, runtimeDir) });
+    expect(result.exitCode).toBe(0);
+    const seen = readReport(report);
+    expect(seen?.socket).toBe(
+      join(socketDir(runtimeDir), `sentinel-${expected(root).slice(0, 16)}-${seen?.socket.match(/-(\d+)\.sock$/)?.[1]}.sock`),
+    );
+    const [health, license, features, status] = seen?.answers ?? [];
+    expect(health).toEqual({ status: "ok", id: 0 });
+    expect(license).toMatchObject({
+      status: "ok",
+      id: 1,
+      license: {
+        license_key: key,
+        license_type: "HARDWARE_BOUND",
+        expiry_date: "2099-12-31",
+        org_id: "org-test-0001",
+        software_id: "acme-server",
+      },
+    });
+    expect(features).toMatchObject({ status: "ok", id: 2 });
+    expect((features as { features: unknown }).features).toEqual((license as { license: { features: unknown } }).license.features);
+    expect(status).toEqual({
+      status: "ok",
+      id: 3,
+      state: {
+        license_type: "HARDWARE_BOUND",
+        online: null,
+        last_heartbeat_success: null,
+        grace_remaining_seconds: null,
+        grace_exhausted: null,
+        expiry_date: "2099-12-31",
+      },
+    });
+    expect(readdirSync(socketDir(runtimeDir))).toEqual([]);
+  });
+
+  test.each([
+    [["exit", "3"], 3],
+    [["kill-self"], 128 + 9],
+  ])("the sentinel exits with the software's own status (%p)", async (behaviour, code) => {
+    const { runtimeDir, report } = workspace();
+    const result = await runSentinel(runArgs(join(VECTORS, "valid_hardware_bound.lic"), report, ...behaviour), {
+      env: hwEnv("hwroot", runtimeDir),
+    });
+    expect(result.exitCode).toBe(code);
+    expect(readReport(report)?.args).toEqual([report, ...behaviour]);
+  });
+
+  test("a fingerprint mismatch exits 65 and never starts the software", async () => {
+    const { runtimeDir, report } = workspace();
+    const result = await runSentinel(runArgs(join(VECTORS, "valid_hardware_bound_other_machine.lic"), report, "exit", "0"), {
+      env: hwEnv("hwroot", runtimeDir),
+    });
+    expect(result.exitCode).toBe(65);
+    expect(result.stderr.trim().split("\n").at(-1)).toBe(
+      "sentinel error: hardware fingerprint mismatch: this license is not valid for this machine",
+    );
+    expect(existsSync(report)).toBe(false);
+  });
+
+  test("the whole flow runs with no network at all (unshare -n)", async () => {
+    const { runtimeDir, report } = workspace();
+    const sentinel = await startSentinel(
+      runArgs(join(VECTORS, "valid_hardware_bound.lic"), report, "exit", "5"),
+      hwEnv("hwroot", runtimeDir),
+      ["unshare", "-n"],
+    );
+    expect(await sentinel.exited).toBe(5);
+    expect(readReport(report)?.answers).toHaveLength(4);
+  });
+
+  test.each(["SIGTERM", "SIGINT"] as const)(
+    "%s to the sentinel stops the software and returns its status, leaving nothing behind",
+    async (signal) => {
+      const { runtimeDir, report } = workspace();
+      const sentinel = await startSentinel(runArgs(join(VECTORS, "valid_hardware_bound.lic"), report, "wait"), hwEnv("hwroot", runtimeDir));
+      const seen = await waitFor(() => readReport(report), "the software to start");
+      const socket = statSync(seen.socket);
+      expect(socket.mode & 0o777).toBe(0o600);
+      expect(statSync(socketDir(runtimeDir)).mode & 0o777).toBe(0o700);
+      sentinel.proc.kill(signal);
+      expect(await sentinel.exited).toBe(42);
+      expect(isAlive(seen.pid)).toBe(false);
+      expect(readdirSync(socketDir(runtimeDir))).toEqual([]);
+    },
+  );
+
+  test("a software that ignores SIGTERM is killed after --stop-timeout", async () => {
+    const { runtimeDir, report } = workspace();
+    const args = [
+      "run",
+      "--stop-timeout",
+      "0.3",
+      "--license",
+      join(VECTORS, "valid_hardware_bound.lic"),
+      "--software",
+      SOFTWARE,
+      "--",
+      report,
+      "ignore-term",
+    ];
+    const sentinel = await startSentinel(args, hwEnv("hwroot", runtimeDir));
+    const seen = await waitFor(() => readReport(report), "the software to start");
+    sentinel.proc.kill("SIGTERM");
+    expect(await sentinel.exited).toBe(128 + 9);
+    expect(sentinel.stderr()).toContain("did not stop within 300 ms");
+    expect(isAlive(seen.pid)).toBe(false);
+    expect(readdirSync(socketDir(runtimeDir))).toEqual([]);
+  });
+
+  describe("software checks before launch", () => {
+    const hashOf = (path: string) => sha256Hex(readFileSync(path));
+    const licenseWith = (checksum: string) => {
+      const { dir } = workspace();
+      const path = join(dir, "checksum.lic");
+      writeFileSync(path, mintLicense(hardwareBoundPayload(expected("hwroot"), { software_checksum: checksum }), org.secret));
+      return path;
+    };
+    test("a matching software_checksum launches; a wrong one exits 65 unlaunched", async () => {
+      const { runtimeDir, report } = workspace();
+      const ok = await runSentinel(runArgs(licenseWith(hashOf(SOFTWARE)), report, "exit", "0"), { env: hwEnv("hwroot", runtimeDir) });
+      expect(ok.exitCode).toBe(0);
+      const other = workspace();
+      const bad = await runSentinel(runArgs(licenseWith("0".repeat(64)), other.report, "exit", "0"), {
+        env: hwEnv("hwroot", other.runtimeDir),
+      });
+      expect(bad.exitCode).toBe(65);
+      expect(bad.stderr).toContain("software checksum mismatch");
+      expect(existsSync(other.report)).toBe(false);
+    });
+    test.each([
+      ["missing", (dir: string) => join(dir, "nope")],
+      ["not executable", (dir: string) => (writeFileSync(join(dir, "plain"), "#!/bin/sh\n"), join(dir, "plain"))],
+      ["a directory", (dir: string) => dir],
+    ])("software %s exits 64", async (_, make) => {
+      const { dir, runtimeDir } = workspace();
+      const result = await runSentinel(["run", "--license", join(VECTORS, "valid_hardware_bound.lic"), "--software", make(dir)], {
+        env: hwEnv("hwroot", runtimeDir),
+      });
+      expect(result.exitCode).toBe(64);
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    });
+  });
+});
