@@ -14,9 +14,14 @@ import { jsonArg, keystoreArg, logLevelArg, stateDirArg } from "./shared-args.ts
 const when = (seconds: number | null) => (seconds === null ? "never" : new Date(seconds * 1000).toISOString());
 
 function printHuman(loaded: Loaded, dir: string, backend: string): void {
-  if (loaded.kind === "none") return printLine(`no licence state in ${dir}`);
-  if (loaded.kind === "tampered")
-    return printLine(`licence state in ${dir} is unusable (${loaded.reason}); the next start must reach the server`);
+  if (loaded.kind === "none") {
+    printLine(`no licence state in ${dir}`);
+    return;
+  }
+  if (loaded.kind === "tampered") {
+    printLine(`licence state in ${dir} is unusable (${loaded.reason}); the next start must reach the server`);
+    return;
+  }
   const s = loaded.state;
   printLine(`machine id:      ${s.machine_id}`);
   printLine(`license key:     ${s.license_key}`);
