@@ -3,8 +3,9 @@
 import { stripVTControlCharacters } from "node:util";
 import { type ArgsDef, type CommandDef, parseArgs, renderUsage } from "citty";
 import { printVersion } from "./commands/version.ts";
-import { describeError, ExitCode, SentinelError, UsageError } from "./errors.ts";
+import { describeError, ExitCode, InternalError, SentinelError, UsageError } from "./errors.ts";
 import { type LogLevelName, log, setLogLevel } from "./log.ts";
+import { EXEC_MARKER, execWithParentDeathSignal } from "./process/exec-trampoline.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: citty command definitions differ in their args types
 type AnyCommand = CommandDef<any>;
@@ -86,6 +87,11 @@ async function dispatch(argv: string[]): Promise<number> {
 
 let exitCode: number;
 try {
+  const [marker, parentPid, ...software] = process.argv.slice(2);
+  if (marker === EXEC_MARKER) {
+    // This process is the launch trampoline; on success it has become the software.
+    throw new InternalError(execWithParentDeathSignal(Number(parentPid), software));
+  }
   exitCode = await dispatch(process.argv.slice(2));
 } catch (error) {
   exitCode = error instanceof SentinelError ? error.exitCode : ExitCode.internal;

@@ -1,6 +1,7 @@
 // Best-effort protection of key memory through bun:ffi and libc (spec 11, last row):
 // no core dumps, not dumpable, key pages locked. Every step may be missing; none throws.
-import { dlopen, type FFIFunction, ptr } from "bun:ffi";
+import { ptr } from "bun:ffi";
+import { libcCandidates, libcFunction } from "../libc.ts";
 import { log } from "../log.ts";
 
 export interface GuardReport {
@@ -12,27 +13,6 @@ export interface GuardReport {
 
 const PR_SET_DUMPABLE = 4;
 const RLIMIT_CORE = 4; // the same on Linux (x64, arm64) and macOS
-
-/** Where libc may be: glibc, then musl on Linux; libSystem on macOS. */
-export function libcCandidates(): string[] {
-  if (process.platform === "darwin") return ["/usr/lib/libSystem.B.dylib", "libc.dylib"];
-  if (process.platform !== "linux") return [];
-  const musl = process.arch === "arm64" ? "aarch64" : "x86_64";
-  return ["libc.so.6", `/lib/ld-musl-${musl}.so.1`, `libc.musl-${musl}.so.1`];
-}
-
-/** One libc function, or why it is unavailable. Opened per symbol so one missing symbol costs only its step. */
-function libcFunction<F extends FFIFunction>(candidates: string[], name: string, signature: F) {
-  if (candidates.length === 0) return `no libc reachable through bun:ffi on ${process.platform}`;
-  for (const path of candidates) {
-    try {
-      return dlopen(path, { [name]: signature } as Record<string, F>).symbols[name] as unknown as (...args: unknown[]) => number;
-    } catch {
-      // Try the next libc name: glibc, then musl.
-    }
-  }
-  return `${name} not found in ${candidates.join(", ")}`;
-}
 
 function step(report: GuardReport, what: string, run: () => string | null): void {
   try {

@@ -2,6 +2,7 @@
 // environment inherited, stopped by SIGTERM then SIGKILL. Knows nothing of licences.
 import { UsageError } from "../errors.ts";
 import { log } from "../log.ts";
+import { trampolinePrefix } from "./exec-trampoline.ts";
 import { exitStatus } from "./exit-status.ts";
 
 export interface LaunchOptions {
@@ -22,7 +23,7 @@ export interface Child {
 export function launchSoftware({ path, args, env }: LaunchOptions): Child {
   let proc: Bun.Subprocess<"inherit", "inherit", "inherit">;
   try {
-    proc = Bun.spawn([path, ...args], {
+    proc = Bun.spawn([...trampolinePrefix(), path, ...args], {
       stdin: "inherit",
       stdout: "inherit",
       stderr: "inherit",

@@ -136,6 +136,27 @@ describe("HARDWARE_BOUND on the compiled binary", () => {
     expect(readdirSync(socketDir(runtimeDir))).toEqual([]);
   });
 
+  test("a SIGKILLed sentinel leaves no running software (Linux parent-death signal)", async () => {
+    const { runtimeDir, report } = workspace();
+    const sentinel = await startSentinel(runArgs(join(VECTORS, "valid_hardware_bound.lic"), report, "wait"), hwEnv("hwroot", runtimeDir));
+    const seen = await waitFor(() => readReport(report), "the software to start");
+    expect(isAlive(seen.pid)).toBe(true);
+    sentinel.proc.kill("SIGKILL");
+    // proc.exited, not sentinel.exited: a surviving software would keep the output pipes open.
+    await sentinel.proc.exited;
+    await waitFor(() => !isAlive(seen.pid), "the software to die with the sentinel", 5000);
+  });
+
+  test("the software inherits default signal handling and no descriptors of the sentinel's", async () => {
+    const { runtimeDir } = workspace();
+    const software = join(import.meta.dir, "fixtures/inherited.sh");
+    const result = await runSentinel(["run", "--license", join(VECTORS, "valid_hardware_bound.lic"), "--software", software], {
+      env: hwEnv("hwroot", runtimeDir),
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe("SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\nfds: 0 1 2 3 \n");
+  });
+
   describe("software checks before launch", () => {
     const hashOf = (path: string) => sha256Hex(readFileSync(path));
     const licenseWith = (checksum: string) => {
