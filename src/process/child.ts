@@ -1,9 +1,8 @@
 // The licensed software as a child process (spec 7.1): started with stdio and
 // environment inherited, stopped by SIGTERM then SIGKILL. Knows nothing of licences.
-import { UsageError } from "../errors.ts";
 import { log } from "../log.ts";
-import { trampolinePrefix } from "./exec-trampoline.ts";
 import { exitStatus } from "./exit-status.ts";
+import { spawnSoftware } from "./spawn-software.ts";
 
 export interface LaunchOptions {
   path: string;
@@ -20,18 +19,8 @@ export interface Child {
   stop(timeoutMs: number): Promise<number>;
 }
 
-export function launchSoftware({ path, args, env }: LaunchOptions): Child {
-  let proc: Bun.Subprocess<"inherit", "inherit", "inherit">;
-  try {
-    proc = Bun.spawn([...trampolinePrefix(), path, ...args], {
-      stdin: "inherit",
-      stdout: "inherit",
-      stderr: "inherit",
-      env: { ...process.env, ...env },
-    });
-  } catch (error) {
-    throw new UsageError(`software cannot be started: ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
+export async function launchSoftware({ path, args, env }: LaunchOptions): Promise<Child> {
+  const proc = await spawnSoftware(path, args, { ...process.env, ...env });
   const exited = proc.exited.then(() => exitStatus(proc.exitCode, proc.signalCode));
 
   // The child may exit between our check and the signal: that is a debug line, not a failure.

@@ -31,45 +31,45 @@ const alive = (pid: number): boolean => {
 
 describe("launchSoftware: exit status", () => {
   test.each([0, 3, 42])("a child that exits %p gives %p", async (code) => {
-    const child = launchSoftware({ path: fixture("exit-with.sh"), args: [String(code)], env: {} });
+    const child = await launchSoftware({ path: fixture("exit-with.sh"), args: [String(code)], env: {} });
     expect(child.pid).toBeGreaterThan(0);
     expect(await child.exited).toBe(code);
   });
 
   test("a child killed by SIGKILL gives 137", async () => {
-    const child = launchSoftware({ path: fixture("kill-self.sh"), args: [], env: {} });
+    const child = await launchSoftware({ path: fixture("kill-self.sh"), args: [], env: {} });
     expect(await child.exited).toBe(137);
   });
 
-  test("a program that cannot be started is a usage error", () => {
-    expect(() => launchSoftware({ path: join(dir, "missing"), args: [], env: {} })).toThrow(UsageError);
+  test("a program that cannot be started is a usage error", async () => {
+    await expect(launchSoftware({ path: join(dir, "missing"), args: [], env: {} })).rejects.toThrow(UsageError);
   });
 });
 
 describe("launchSoftware: stop", () => {
   test("SIGTERM ends a child that keeps the default action: 143", async () => {
-    const child = launchSoftware({ path: fixture("sleep.sh"), args: [], env: {} });
+    const child = await launchSoftware({ path: fixture("sleep.sh"), args: [], env: {} });
     expect(await child.stop(10_000)).toBe(143);
     expect(await child.exited).toBe(143);
   });
 
   test("a child that ignores SIGTERM is killed after the timeout: 137", async () => {
     const ready = join(dir, "ignore-term.ready");
-    const child = launchSoftware({ path: fixture("ignore-term.sh"), args: [ready], env: {} });
+    const child = await launchSoftware({ path: fixture("ignore-term.sh"), args: [ready], env: {} });
     await waitFor(() => existsSync(ready), "the child to ignore SIGTERM");
     expect(await child.stop(300)).toBe(137);
     expect(alive(child.pid)).toBe(false);
   });
 
   test("stop after the child exited returns its status; repeated stops agree", async () => {
-    const child = launchSoftware({ path: fixture("exit-with.sh"), args: ["5"], env: {} });
+    const child = await launchSoftware({ path: fixture("exit-with.sh"), args: ["5"], env: {} });
     expect(await child.exited).toBe(5);
     expect(await child.stop(100)).toBe(5);
     expect(await child.stop(100)).toBe(5);
   });
 
   test("two concurrent stops send one escalation and share the result", async () => {
-    const child = launchSoftware({ path: fixture("sleep.sh"), args: [], env: {} });
+    const child = await launchSoftware({ path: fixture("sleep.sh"), args: [], env: {} });
     const [a, b] = await Promise.all([child.stop(10_000), child.stop(10)]);
     expect(a).toBe(143);
     expect(b).toBe(143);
