@@ -16,6 +16,9 @@ export const TARGETS: Record<string, string> = {
   "bun-windows-x64": "sentinel-windows-x64.exe",
 };
 
+/** Environment switches only test builds honour. */
+const TEST_SWITCHES = ["SENTINEL_HW_ROOT", "SENTINEL_TEST_MINUTE_MS"];
+
 export interface BuildOptions {
   orgKeyPem: string;
   version: string;
@@ -36,7 +39,16 @@ export async function buildSentinel(options: BuildOptions): Promise<string[]> {
     const result = await Bun.build({
       entrypoints: [resolve(import.meta.dir, "src/main.ts")],
       // The customer must not be able to inject code or settings from the working directory.
-      compile: { target: target as Bun.Build.CompileTarget, outfile, autoloadDotenv: false, autoloadBunfig: false },
+      compile: {
+        target: target as Bun.Build.CompileTarget,
+        outfile,
+        // The customer must not be able to inject code or settings: no .env or bunfig.toml
+        // from the working directory, and no code compiled from strings at run time, which
+        // also stops BUN_OPTIONS="--preload evil.ts" (our own code is embedded bytecode).
+        autoloadDotenv: false,
+        autoloadBunfig: false,
+        execArgv: ["--disallow-code-generation-from-strings=strict"],
+      },
       // Bytecode halves start-up (measured by the bench); it needs ESM output for top-level await.
       minify: true,
       bytecode: true,
@@ -46,6 +58,8 @@ export async function buildSentinel(options: BuildOptions): Promise<string[]> {
         SENTINEL_VERSION: JSON.stringify(options.version),
         SENTINEL_ORG_KEY_PEM: JSON.stringify(options.orgKeyPem),
         SENTINEL_TEST_BUILD: JSON.stringify(options.testBuild),
+        // Release builds do not even name the test-only switches (spec 10).
+        ...(options.testBuild ? {} : Object.fromEntries(TEST_SWITCHES.map((name) => [`process.env.${name}`, "undefined"]))),
       },
     });
     if (!result.success) throw new AggregateError(result.logs, `build failed for ${target}`);
