@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { runSentinel } from "../support/binary.ts";
 import { keyPairFromPem } from "../support/keys.ts";
 import { hardwareBoundPayload, isoDay, mintLicense, standardPayload } from "../support/mint.ts";
+import { connectAs, ensureOtherUser, IS_ROOT, OTHER_USER, runAs } from "../support/other-user.ts";
 import { VECTORS } from "../support/paths.ts";
 import { isAlive, readReport, SOFTWARE, startSentinel, waitFor, workspace } from "../support/sentinel-process.ts";
 import { endpointsSeen, standardWorld, type World, type WorldOptions } from "../support/standard-world.ts";
@@ -16,7 +17,6 @@ import { clockShifted } from "./attacks/clock.ts";
 import { startDecoy } from "./attacks/decoy-server.ts";
 import { editedLicence, genuineResponses, PAYLOAD_EDITS, responseAsLicence } from "./attacks/forgery.ts";
 import { hostileWorkingDir } from "./attacks/hostile-cwd.ts";
-import { connectAs, ensureOtherUser, IS_ROOT, OTHER_USER, runAs } from "./attacks/other-user.ts";
 
 const DAY = 86_400;
 const HALF_DAY = 43_200;

@@ -1,10 +1,11 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { StatusSnapshot } from "../../src/ipc/protocol.ts";
 import { type IpcServer, MAX_CONNECTIONS, startIpcServer } from "../../src/ipc/server.ts";
 import { prepareSocketPath } from "../../src/ipc/socket-path.ts";
+import { connectAs, ensureOtherUser, IS_ROOT, OTHER_USER } from "../support/other-user.ts";
 import { connectLineClient, type LineClient } from "./line-client.ts";
 import { FEATURES_JSON, ONLINE, STANDARD_LICENSE } from "./sample.ts";
 
@@ -192,31 +193,8 @@ describe("security: hostile and careless clients", () => {
 });
 
 describe("security: other local users", () => {
-  const OTHER_USER = "sentinel-test-other";
-  const connectScript = readFileSync(join(import.meta.dir, "fixtures", "connect.py"), "utf8");
-  // The system interpreter: a root-only pyenv shim would not run as another user.
-  const python = ["/usr/bin/python3", "/usr/local/bin/python3"].find((candidate) => existsSync(candidate)) ?? "python3";
-
-  async function connectAs(user: string | null, path: string): Promise<string> {
-    const command = [python, "-c", connectScript, path];
-    const proc = Bun.spawn(user === null ? command : ["runuser", "-u", user, "--", ...command], {
-      cwd: "/",
-      stdout: "pipe",
-      stderr: "inherit",
-    });
-    const [output] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
-    return output.trim();
-  }
-
-  test("another Unix user cannot connect: the 0700 directory and the 0600 socket each refuse it", async () => {
-    if (process.getuid?.() !== 0) {
-      console.warn("skipped: creating a second user and switching to it needs root");
-      return;
-    }
-    if (Bun.spawnSync(["id", "-u", OTHER_USER], { stdout: "ignore", stderr: "ignore" }).exitCode !== 0) {
-      const made = Bun.spawnSync(["useradd", "--system", "--no-create-home", OTHER_USER], { stderr: "inherit" });
-      expect(made.exitCode).toBe(0);
-    }
+  test.skipIf(!IS_ROOT)("another Unix user cannot connect: the 0700 directory and the 0600 socket each refuse it", async () => {
+    ensureOtherUser();
     const prepared = await freshServer();
     expect(await connectAs(OTHER_USER, prepared.path)).toBe("permission denied");
     expect(await connectAs(null, prepared.path)).toBe('{"status":"ok"}');

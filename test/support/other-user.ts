@@ -2,7 +2,7 @@
 // used to connect to a socket or plant a directory. Needs root (CI runs as root).
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../../support/paths.ts";
+import { REPO_ROOT } from "./paths.ts";
 
 export const OTHER_USER = "sentinel-test-other";
 export const IS_ROOT = process.getuid?.() === 0;
