@@ -1,14 +1,12 @@
 // `sentinel [run] --license F --software S [-- ARGS]`: the whole flow of section 8.
 import { defineCommand } from "citty";
+import type { RunData } from "../cli.ts";
 import { UsageError } from "../errors.ts";
 import { loadLicense } from "../license/load.ts";
 import { log } from "../log.ts";
-import type { RunData } from "../main.ts";
 import { embeddedOrgKey } from "../org-key.ts";
 import { checkExecutable, verifySoftwareChecksum } from "../process/software-file.ts";
-import { runHardwareBound } from "../sentinel/hardware-bound.ts";
 import { Interrupted, Shutdown } from "../sentinel/shutdown.ts";
-import { runStandard } from "../sentinel/standard.ts";
 import {
   keystoreArg,
   licenseArg,
@@ -51,7 +49,12 @@ export default defineCommand({
       log.info(`license ${license.licenseKey} (${license.licenseType}) valid until ${license.expiryDate}`);
       if (license.softwareChecksum) await verifySoftwareChecksum(args.software, license.softwareChecksum);
       const request = { software: args.software, args: (data as RunData).passthrough, stopTimeoutMs, shutdown };
-      if (license.licenseType === "HARDWARE_BOUND") return await runHardwareBound(license, request);
+      // Each flow loads only its own modules: a HARDWARE_BOUND start never loads the network code.
+      if (license.licenseType === "HARDWARE_BOUND") {
+        const { runHardwareBound } = await import("../sentinel/hardware-bound.ts");
+        return await runHardwareBound(license, request);
+      }
+      const { runStandard } = await import("../sentinel/standard.ts");
       return await runStandard(license, orgKey, request, {
         serverUrl: args["server-url"],
         stateDir: args["state-dir"],

@@ -80,6 +80,8 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 /** Builds the handler once per server, compacting `features` once. Takes a line without its newline; returns one without. */
 export function createRequestHandler({ license, status }: ProtocolContext): (lineBytes: Uint8Array) => string {
   const featuresText = compactJson(license.featuresJson);
+  // The licence never changes while the server runs: serialise it once.
+  const licenseText = objectText(licenseMembers(license, featuresText));
   return (lineBytes) => {
     let line: string;
     let request: unknown;
@@ -101,7 +103,7 @@ export function createRequestHandler({ license, status }: ProtocolContext): (lin
       case "health":
         return ok([]);
       case "get_license":
-        return ok([["license", objectText(licenseMembers(license, featuresText))]]);
+        return ok([["license", licenseText]]);
       case "get_features":
         return ok([["features", featuresText]]);
       case "get_status":

@@ -1,7 +1,7 @@
 // Every injected fault lands in the class spec 4.3 gives it, with the attempts
 // counted at the server: 3 for unreachable (two retries), 1 for rejected or verified.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import type { ConsolaReporter } from "consola";
+import type { ConsolaReporter } from "consola/core";
 import { createDrmClient } from "../../src/drm/client.ts";
 import { log } from "../../src/log.ts";
 import type { Fault } from "../support/drm-faults.ts";

@@ -1,0 +1,97 @@
+// The command line: picks the verb (default `run`), parses its flags with citty,
+// and maps every failure to one line on stderr and the exit code of spec 9.3.
+import { stripVTControlCharacters } from "node:util";
+import { type ArgsDef, type CommandDef, parseArgs, renderUsage } from "citty";
+import { printVersion } from "./commands/version.ts";
+import { describeError, ExitCode, SentinelError, UsageError } from "./errors.ts";
+import { type LogLevelName, log, setLogLevel } from "./log.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: citty command definitions differ in their args types
+type AnyCommand = CommandDef<any>;
+
+const VERBS: Record<string, () => Promise<AnyCommand>> = {
+  run: () => import("./commands/run.ts").then((m) => m.default),
+  activate: () => import("./commands/activate.ts").then((m) => m.default),
+  verify: () => import("./commands/verify.ts").then((m) => m.default),
+  status: () => import("./commands/status.ts").then((m) => m.default),
+  fingerprint: () => import("./commands/fingerprint.ts").then((m) => m.default),
+};
+
+/** What a verb's run() receives besides its parsed flags. */
+export interface RunData {
+  /** Arguments after `--`, handed to the software unchanged. */
+  passthrough: string[];
+}
+
+const ROOT: AnyCommand = {
+  meta: {
+    name: "sentinel",
+    description: "Licence-enforcement wrapper: verifies the licence, runs the software, answers its licence questions",
+  },
+  subCommands: Object.fromEntries(Object.keys(VERBS).map((verb) => [verb, () => VERBS[verb]!()])),
+};
+
+function flagName(token: string): string {
+  return token.replace(/^--?/, "").split("=")[0] as string;
+}
+
+const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** citty ignores unknown flags; a licence wrapper must not silently drop a misspelt one. */
+function assertKnownFlags(tokens: string[], args: ArgsDef): void {
+  const known = new Set(["help", "h", "log-level"]);
+  for (const [name, def] of Object.entries(args)) {
+    known.add(name);
+    if (def.type === "boolean") known.add(`no-${name}`);
+  }
+  for (const token of tokens) {
+    if (!token.startsWith("-") || token === "-") continue;
+    const name = flagName(token);
+    if (!known.has(name) && ![...known].some((k) => camel(k) === name)) throw new UsageError(`unknown flag: ${token}`);
+  }
+}
+
+async function dispatch(argv: string[]): Promise<number> {
+  const split = argv.indexOf("--");
+  const own = split < 0 ? argv : argv.slice(0, split);
+  const passthrough = split < 0 ? [] : argv.slice(split + 1);
+  if (own.length === 1 && (own[0] === "--version" || own[0] === "-v")) return printVersion();
+  const explicit = own[0] !== undefined && own[0] in VERBS;
+  const verb = explicit ? (own[0] as string) : "run";
+  const tokens = explicit ? own.slice(1) : own;
+  if (own.includes("--help") || own.includes("-h")) {
+    const command = explicit ? await VERBS[verb]!() : ROOT;
+    const usage = await renderUsage(command, explicit ? ROOT : undefined);
+    const plain = !process.stdout.isTTY || Boolean(process.env.NO_COLOR);
+    process.stdout.write(`${plain ? stripVTControlCharacters(usage) : usage}\n`);
+    return ExitCode.ok;
+  }
+  if (!explicit && own[0] !== undefined && !own[0].startsWith("-")) throw new UsageError(`unknown command: ${own[0]}`);
+  const command = await VERBS[verb]!();
+  const argsDef = (command.args ?? {}) as ArgsDef;
+  assertKnownFlags(tokens, argsDef);
+  let args: Record<string, unknown>;
+  try {
+    args = parseArgs(tokens, argsDef) as Record<string, unknown>;
+  } catch (error) {
+    throw new UsageError(stripVTControlCharacters(describeError(error)));
+  }
+  const positional = (args._ as string[] | undefined) ?? [];
+  if (positional.length > 0) throw new UsageError(`unexpected argument: ${positional[0]} (pass arguments for the software after --)`);
+  setLogLevel((args.logLevel as LogLevelName | undefined) ?? "info");
+  const data: RunData = { passthrough };
+  const code = await command.run?.({ args, rawArgs: tokens, cmd: command, data } as never);
+  return typeof code === "number" ? code : ExitCode.ok;
+}
+
+let exitCode: number;
+try {
+  exitCode = await dispatch(process.argv.slice(2));
+} catch (error) {
+  exitCode = error instanceof SentinelError ? error.exitCode : ExitCode.internal;
+  log.error(error instanceof SentinelError ? error.message : `internal error: ${describeError(error)}`);
+  if (error instanceof Error && error.stack) log.debug(error.stack);
+}
+// Exit explicitly once stdout has drained: a timed-out keystore probe or an
+// abandoned request must not keep the process alive.
+process.stdout.write("", () => process.exit(exitCode));
