@@ -10,7 +10,7 @@ import { keyPairFromPem } from "../support/keys.ts";
 import { hardwareBoundPayload, isoDay, mintLicense, standardPayload } from "../support/mint.ts";
 import { connectAs, ensureOtherUser, IS_ROOT, OTHER_USER, runAs } from "../support/other-user.ts";
 import { VECTORS } from "../support/paths.ts";
-import { isAlive, readReport, SOFTWARE, startSentinel, waitFor, workspace } from "../support/sentinel-process.ts";
+import { fixtureRunArgs, isAlive, readReport, startSentinel, waitFor, workspace } from "../support/sentinel-process.ts";
 import { endpointsSeen, standardWorld, type World, type WorldOptions } from "../support/standard-world.ts";
 import { execWrapper, releaseBinary, runWrapped } from "./attacks/binaries.ts";
 import { clockShifted } from "./attacks/clock.ts";
@@ -40,17 +40,8 @@ async function withWorld(options: WorldOptions, body: (world: World) => Promise<
 }
 
 /** `run` args for `licence` with the fixture software reporting to `report`. */
-const runArgs = (licence: string, report: string, extra: string[] = [], software = ["exit", "0"]) => [
-  "run",
-  "--license",
-  licence,
-  ...extra,
-  "--software",
-  SOFTWARE,
-  "--",
-  report,
-  ...software,
-];
+const runArgs = (licence: string, report: string, extra: string[] = [], software = ["exit", "0"]) =>
+  fixtureRunArgs(licence, report, software, extra);
 
 function writeLicence(world: World, name: string, text: string): string {
   const path = join(world.dir, name);

@@ -8,16 +8,14 @@ import { runSentinel } from "../support/binary.ts";
 import { keyPairFromPem } from "../support/keys.ts";
 import { hardwareBoundPayload, mintLicense } from "../support/mint.ts";
 import { VECTORS } from "../support/paths.ts";
-import { isAlive, readReport, SOFTWARE, startSentinel, waitFor, workspace } from "../support/sentinel-process.ts";
+import { fixtureRunArgs, isAlive, readReport, SOFTWARE, startSentinel, waitFor, workspace } from "../support/sentinel-process.ts";
 
 const org = keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
 const expected = (root: string) => readFileSync(join(VECTORS, `${root}.expected`), "utf8").trim();
 const hwEnv = (root: string, runtimeDir: string) => ({ SENTINEL_HW_ROOT: join(VECTORS, root), XDG_RUNTIME_DIR: runtimeDir });
 const socketDir = (runtimeDir: string) => join(runtimeDir, "sentinel-drm");
 
-function runArgs(license: string, report: string, ...software: string[]): string[] {
-  return ["run", "--license", license, "--software", SOFTWARE, "--", report, ...software];
-}
+const runArgs = (license: string, report: string, ...software: string[]) => fixtureRunArgs(license, report, software);
 
 describe("HARDWARE_BOUND on the compiled binary", () => {
   test.each([

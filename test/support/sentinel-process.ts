@@ -8,6 +8,11 @@ import { REPO_ROOT } from "./paths.ts";
 
 export const SOFTWARE = join(REPO_ROOT, "test/e2e/fixtures/software.sh");
 
+/** `run` arguments for `license`, the fixture software reporting to `report` and behaving as `software` says. */
+export function fixtureRunArgs(license: string, report: string, software: string[] = ["exit", "0"], extra: string[] = []): string[] {
+  return ["run", "--license", license, ...extra, "--software", SOFTWARE, "--", report, ...software];
+}
+
 export interface SentinelProcess {
   proc: Bun.Subprocess<"ignore", "pipe", "pipe">;
   exited: Promise<number>;

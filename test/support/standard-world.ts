@@ -9,7 +9,7 @@ import { type DrmServer, startDrmServer } from "./drm-server.ts";
 import { keyPairFromPem } from "./keys.ts";
 import { mintLicense, standardPayload } from "./mint.ts";
 import { VECTORS } from "./paths.ts";
-import { type SentinelProcess, SOFTWARE, startSentinel, workspace } from "./sentinel-process.ts";
+import { fixtureRunArgs, type SentinelProcess, startSentinel, workspace } from "./sentinel-process.ts";
 
 export const ORG = keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
 
@@ -64,17 +64,7 @@ export async function standardWorld(options: WorldOptions = {}): Promise<World> 
     return path;
   };
   const licensePath = mint();
-  const runArgs = (software: string[], extra: string[]) => [
-    "run",
-    "--license",
-    licensePath,
-    ...extra,
-    "--software",
-    SOFTWARE,
-    "--",
-    report,
-    ...software,
-  ];
+  const runArgs = (software: string[], extra: string[]) => fixtureRunArgs(licensePath, report, software, extra);
   return {
     server,
     licenseKey,
