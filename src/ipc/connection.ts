@@ -9,6 +9,7 @@ export const MAX_LINE_BYTES = 64 * 1024;
 export const MAX_UNREAD_BYTES = 1024 * 1024;
 
 const NEWLINE = 0x0a;
+const EMPTY = new Uint8Array(0);
 const utf8 = new TextEncoder();
 
 export class Connection {
@@ -40,7 +41,7 @@ export class Connection {
       return;
     }
     // Copied (Buffer#slice would not copy): the runtime may reuse the chunk's memory after this callback.
-    this.partial = new Uint8Array(data.subarray(start));
+    this.partial = start === data.length ? EMPTY : new Uint8Array(data.subarray(start));
   }
 
   /** The socket can take more: write out what is queued. */
@@ -78,14 +79,13 @@ export class Connection {
       this.socket.terminate();
       return;
     }
-    let bytes = utf8.encode(`${response}\n`);
-    if (this.unread.length === 0) {
-      const written = this.socket.write(bytes);
-      if (written < 0 || written === bytes.length) return;
-      bytes = bytes.subarray(written);
-    }
-    this.unread.push(bytes);
-    this.unreadBytes += bytes.length;
+    const line = `${response}\n`;
+    // The common case writes the string straight out; bytes are made only for what must wait.
+    const written = this.unread.length === 0 ? this.socket.write(line) : 0;
+    if (written < 0 || written === Buffer.byteLength(line)) return;
+    const bytes = utf8.encode(line);
+    this.unread.push(bytes.subarray(written));
+    this.unreadBytes += bytes.length - written;
   }
 
   private refuseTooLarge(): void {
