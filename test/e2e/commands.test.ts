@@ -1,0 +1,91 @@
+// The installer-facing verbs on the compiled test build: activate, status and
+// fingerprint, human and --json, as a vendor's installer would call them.
+import { afterEach, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { runSentinel } from "../support/binary.ts";
+import { VECTORS } from "../support/paths.ts";
+import { endpointsSeen, standardWorld, type World } from "../support/standard-world.ts";
+
+let world: World;
+afterEach(async () => world?.stop());
+const activate = (extra: string[] = []) => runSentinel(["activate", "--license", world.licensePath, ...extra], { env: world.env });
+
+describe("sentinel activate", () => {
+  test("activates and checks in without launching; the next run does not activate again", async () => {
+    world = await standardWorld();
+    const result = await activate(["--json"]);
+    expect(result.exitCode).toBe(0);
+    const printed = JSON.parse(result.stdout);
+    expect(printed).toMatchObject({
+      status: "ACTIVE",
+      license_key: world.licenseKey,
+      grace_remaining_seconds: 86_400,
+      grace_exhausted: false,
+    });
+    expect(printed.machine_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await endpointsSeen(world)).toEqual(["activate", "heartbeat"]);
+    expect((await runSentinel(["run", "--license", world.licensePath, "--software", "/bin/true"], { env: world.env })).exitCode).toBe(0);
+    expect(await endpointsSeen(world)).toEqual(["activate", "heartbeat", "heartbeat"]);
+  });
+
+  test("human output names the machine; offline after activation it may run on grace (0); never activated and offline: 69", async () => {
+    world = await standardWorld();
+    const online = await activate();
+    expect(online.stdout).toStartWith("activated: machine ");
+    const offline = await activate(["--server-url", "http://127.0.0.1:9"]);
+    expect(offline.exitCode).toBe(0);
+    expect(offline.stdout).toContain("server unreachable");
+    const fresh = await runSentinel(["activate", "--license", world.licensePath, "--server-url", "http://127.0.0.1:9"], {
+      env: { ...world.env, SENTINEL_STATE_DIR: join(world.dir, "fresh") },
+    });
+    expect(fresh.exitCode).toBe(69);
+  });
+
+  test("a HARDWARE_BOUND licence needs no activation: 64", async () => {
+    world = await standardWorld();
+    const result = await runSentinel(["activate", "--license", join(VECTORS, "valid_hardware_bound.lic")], { env: world.env });
+    expect(result.exitCode).toBe(64);
+    expect(result.stderr).toContain("activate applies to STANDARD licenses only");
+  });
+});
+
+describe("sentinel status", () => {
+  test("with no state it says so, prints {state: null}, and creates nothing", async () => {
+    world = await standardWorld();
+    const env = { ...world.env, SENTINEL_STATE_DIR: join(world.dir, "never-used") };
+    const human = await runSentinel(["status"], { env });
+    expect(human.exitCode).toBe(0);
+    expect(human.stdout).toBe(`no licence state in ${join(world.dir, "never-used")}\n`);
+    expect(JSON.parse((await runSentinel(["status", "--json"], { env })).stdout)).toEqual({ state: null });
+    expect(existsSync(join(world.dir, "never-used"))).toBe(false);
+  });
+
+  test("after activation it shows the machine, the licence, grace and the keystore", async () => {
+    world = await standardWorld();
+    await activate();
+    const human = await runSentinel(["status"], { env: world.env });
+    expect(human.stdout).toContain(`license key:     ${world.licenseKey}`);
+    expect(human.stdout).toContain("activated:       yes");
+    expect(human.stdout).toContain("grace remaining: 1d 0h");
+    expect(human.stdout).toContain("keystore:        file");
+  });
+});
+
+describe("sentinel fingerprint", () => {
+  test("prints the fingerprint; --json names the sources, never the raw values", async () => {
+    const env = { SENTINEL_HW_ROOT: join(VECTORS, "hwroot") };
+    const expected = readFileSync(join(VECTORS, "hwroot.expected"), "utf8").trim();
+    expect((await runSentinel(["fingerprint"], { env })).stdout).toBe(`${expected}\n`);
+    const json = await runSentinel(["fingerprint", "--json"], { env });
+    expect(JSON.parse(json.stdout)).toEqual({
+      fingerprint: expected,
+      parts: {
+        cpu_id: { source: "/sys/class/dmi/id/product_uuid" },
+        disk_serial: { source: "/sys/block/sda/serial" },
+        machine_id: { source: "/etc/machine-id" },
+      },
+    });
+    expect(json.stdout).not.toContain("WD-WCC4N7KJ1234");
+  });
+});
