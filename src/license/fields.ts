@@ -70,11 +70,24 @@ export function calendarDate(fields: PayloadFields, name: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!match) throw new LicenseError(`invalid ${name}: ${JSON.stringify(text)} (expected YYYY-MM-DD)`);
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0–99 as 1900–1999.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  // Year 0 does not exist in Python's calendar (MINYEAR is 1), which issues these dates.
+  if (year < 1 || date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
     throw new LicenseError(`invalid ${name}: ${text} is not a calendar date`);
   }
   return text;
+}
+
+/**
+ * A value from an untrusted file, safe to put in a one-line message: short printable
+ * ASCII as it is, anything else as truncated JSON (no line breaks, no terminal escapes).
+ */
+export function shown(value: unknown): string {
+  if (typeof value === "string" && /^[\x20-\x7e]{1,64}$/.test(value)) return value;
+  const text = JSON.stringify(value ?? null).replace(/[\u2028\u2029]/g, " ");
+  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
 }
 
 /** The UTC calendar day of a Unix time in milliseconds, as `YYYY-MM-DD`. */

@@ -3,7 +3,7 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { openEnvelope, parseEnvelope } from "../crypto/signed-envelope.ts";
 import { LicenseError } from "../errors.ts";
-import { utcDay } from "./fields.ts";
+import { shown, utcDay } from "./fields.ts";
 import { type License, validatePayload } from "./validate.ts";
 
 export const MAX_LICENSE_BYTES = 1024 * 1024;
@@ -38,9 +38,7 @@ export function verifyLicenseBytes(bytes: Uint8Array, orgPublicPoint: Uint8Array
   if (!envelope) throw new LicenseError("invalid license file: malformed JSON");
   const alg = envelope.fields.alg;
   if (alg !== "ES256") {
-    throw new LicenseError(
-      `unsupported license algorithm: ${typeof alg === "string" ? alg : JSON.stringify(alg ?? null)} (expected ES256)`,
-    );
+    throw new LicenseError(`unsupported license algorithm: ${shown(alg)} (expected ES256)`);
   }
   const opened = openEnvelope(envelope, orgPublicPoint);
   if (!opened.ok) {

@@ -1,7 +1,7 @@
 // Section 3.2: the payload rules, checked in table order; the first failure is
 // the one reported. Pure: the day to judge dates against is passed in.
 import { LicenseError } from "../errors.ts";
-import { calendarDate, PayloadFields } from "./fields.ts";
+import { calendarDate, PayloadFields, shown } from "./fields.ts";
 import { rawMembers } from "./raw-json.ts";
 
 export type LicenseType = "STANDARD" | "HARDWARE_BOUND";
@@ -36,7 +36,7 @@ export function validatePayload(payloadText: string, values: Record<string, unkn
   const softwareId = fields.nonEmptyString("software_id");
   const licenseType = fields.string("license_type");
   if (licenseType !== "STANDARD" && licenseType !== "HARDWARE_BOUND") {
-    throw new LicenseError(`unknown license type: ${licenseType}`);
+    throw new LicenseError(`unknown license type: ${shown(licenseType)}`);
   }
   const issueDate = calendarDate(fields, "issue_date");
   if (today < issueDate) throw new LicenseError(`license is not yet active (activates: ${issueDate})`);

@@ -1,89 +1,120 @@
-// Property tests of DRM response handling (issue 8): verification never throws,
-// accepts only the org key's signature bound to our nonce, machine and licence,
-// and every exchange lands in exactly one outcome class as spec 4.3 maps it.
+// Property tests of DRM response verification (issue 8, spec 4.2): it never throws,
+// verifies only an org-signed payload bound to our nonce, machine and licence, and
+// names the first check (in the spec's order) that a refused body failed.
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import fc from "fast-check";
-import { classifyExchange } from "../../src/drm/outcome.ts";
-import { MAX_RESPONSE_BYTES, verifyResponse } from "../../src/drm/response.ts";
-import { keyPairFromPem } from "../support/keys.ts";
+import { decodeBase64url, encodeBase64url } from "../../src/crypto/base64url.ts";
+import { signEs256 } from "../../src/crypto/es256.ts";
+import { MAX_RESPONSE_BYTES, type ResponseCheck, verifyResponse } from "../../src/drm/response.ts";
+import { canonicalJson } from "../support/canonical-json.ts";
 import { signedEnvelope } from "../support/mint.ts";
-import { VECTORS } from "../support/paths.ts";
+import { anyJson, applyMutations, byteMutations, hostileString, jsonSpace } from "./arbitraries.ts";
+import { org, other, utf8 } from "./license-oracle.ts";
+import { expected, genuine, jsonObjectOf, nearMisses } from "./response-world.ts";
 
-const org = keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
-const other = keyPairFromPem(readFileSync(join(VECTORS, "other_private.pem"), "utf8"));
-const expected = { orgPublicPoint: org.point, nonce: "7f3e2d1c-0b9a-4876-a5b4-c3d2e1f0a9b8", machineId: "m-1", licenseKey: "LK-1" };
-const utf8 = new TextEncoder();
-const genuine = {
-  status: "ACTIVE",
-  request_nonce: expected.nonce,
-  machine_id: "m-1",
-  license_key: "LK-1",
-  responded_at: "2026-01-01T00:00:00Z",
-};
+const CHECKS: ResponseCheck[] = ["size", "envelope", "signature", "payload", "request_nonce", "machine_id", "license_key"];
+const genuineBody = signedEnvelope(genuine, org.secret);
 
-describe("fuzz: response verification", () => {
-  test("arbitrary bodies never throw and are never verified", () => {
+function verify(body: Uint8Array | string | null) {
+  const verdict = verifyResponse(typeof body === "string" ? utf8.encode(body) : body, expected);
+  if (!verdict.ok) expect(CHECKS).toContain(verdict.failed);
+  return verdict;
+}
+
+/** The first check of spec 4.2 a signed payload fails, or null when it is bound to our request. */
+function firstUnboundCheck(payload: Record<string, unknown>): ResponseCheck | null {
+  if (payload.request_nonce !== expected.nonce) return "request_nonce";
+  if ("machine_id" in payload && payload.machine_id !== expected.machineId) return "machine_id";
+  if ("license_key" in payload && payload.license_key !== expected.licenseKey) return "license_key";
+  return null;
+}
+
+describe("security (fuzz): DRM response verification", () => {
+  test("random bodies and envelopes of any shape never throw and are never verified", () => {
+    const field = fc.oneof(anyJson, hostileString, fc.uint8Array({ maxLength: 72 }).map(encodeBase64url));
+    const envelope = fc.record({ payload: field, sig: field, extra: anyJson }, { requiredKeys: [] }).map((e) => JSON.stringify(e));
     fc.assert(
       fc.property(
         fc.oneof(
           fc.uint8Array({ maxLength: 4096 }),
-          fc.jsonValue().map((v) => utf8.encode(JSON.stringify(v))),
+          fc.string({ unit: "binary", maxLength: 256 }),
+          anyJson.map((v) => JSON.stringify(v)),
+          envelope,
         ),
         (body) => {
-          expect(verifyResponse(body, expected).ok).toBe(false);
+          const verdict = verify(body);
+          expect(verdict.ok).toBe(false);
+          const object = jsonObjectOf(typeof body === "string" ? utf8.encode(body) : body);
+          const shaped = object !== null && typeof object.payload === "string" && typeof object.sig === "string";
+          if (!shaped) expect(verdict).toEqual({ ok: false, failed: "envelope" });
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: 3000 },
     );
   });
 
-  test("signed payloads are verified exactly when signed by the org key and bound to our nonce, machine and licence", () => {
-    const field = fc.constantFrom("request_nonce", "machine_id", "license_key", "status", "extra");
+  test("byte mutations of a genuine response are verified only when its payload and signature survive", () => {
+    const bytes = utf8.encode(genuineBody);
     fc.assert(
-      fc.property(field, fc.option(fc.jsonValue(), { nil: undefined }), fc.boolean(), (name, value, byOrg) => {
+      fc.property(byteMutations(bytes.length), (mutations) => {
+        const verdict = verify(applyMutations(bytes, mutations));
+        if (verdict.ok) expect(verdict.payload).toEqual(genuine);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test("a signed payload is verified exactly when the org key signed it and it is bound to our request", () => {
+    const name = fc.constantFrom("request_nonce", "machine_id", "license_key", "status", "responded_at", "__proto__");
+    const value = fc.oneof(anyJson, nearMisses, fc.constant(undefined));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(name, value), { minLength: 1, maxLength: 3 }), fc.boolean(), (changes, byOrg) => {
         const payload: Record<string, unknown> = { ...genuine };
-        if (value === undefined) delete payload[name];
-        else payload[name] = value;
-        const body = utf8.encode(signedEnvelope(payload, byOrg ? org.secret : other.secret));
-        const verdict = verifyResponse(body, expected);
-        const bound =
-          payload.request_nonce === expected.nonce &&
-          (!("machine_id" in payload) || payload.machine_id === expected.machineId) &&
-          (!("license_key" in payload) || payload.license_key === expected.licenseKey);
-        expect(verdict.ok).toBe(byOrg && bound);
+        for (const [field, replacement] of changes) {
+          if (replacement === undefined) delete payload[field];
+          // defineProperty, so that "__proto__" becomes a member rather than the prototype.
+          else Object.defineProperty(payload, field, { value: replacement, enumerable: true, writable: true, configurable: true });
+        }
+        const verdict = verify(signedEnvelope(payload, byOrg ? org.secret : other.secret));
+        const decoded = JSON.parse(canonicalJson(payload)) as Record<string, unknown>;
+        const failed = byOrg ? firstUnboundCheck(decoded) : "signature";
+        expect(verdict).toEqual(failed === null ? { ok: true, payload: decoded } : { ok: false, failed });
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  test("an org-signed payload string that is not a JSON object fails the payload check", () => {
+    const notAnObject = fc.oneof(
+      hostileString.filter((text) => jsonObjectOf(decodeBase64url(text) ?? new Uint8Array()) === null),
+      anyJson
+        .filter((v) => v === null || typeof v !== "object" || Array.isArray(v))
+        .map((v) => encodeBase64url(utf8.encode(JSON.stringify(v)))),
+    );
+    fc.assert(
+      fc.property(notAnObject, (payload) => {
+        const body = JSON.stringify({ payload, sig: encodeBase64url(signEs256(payload, org.secret)) });
+        expect(verify(body)).toEqual({ ok: false, failed: "payload" });
       }),
       { numRuns: 300 },
     );
   });
 
-  test("a body over 1 MiB is refused by size, whatever it holds", () => {
-    const padded = JSON.stringify({ ...JSON.parse(signedEnvelope(genuine, org.secret)), pad: "x".repeat(MAX_RESPONSE_BYTES) });
-    expect(verifyResponse(utf8.encode(padded), expected)).toEqual({ ok: false, failed: "size" });
-    expect(verifyResponse(null, expected)).toEqual({ ok: false, failed: "size" });
-  });
-
-  test("every exchange lands in exactly one class, as spec 4.3 maps status and body", () => {
-    const body = fc.oneof(
-      fc.constant(null),
-      fc.uint8Array({ maxLength: 256 }),
-      fc.jsonValue().map((v) => utf8.encode(JSON.stringify(v))),
-      fc.string().map((error) => utf8.encode(JSON.stringify({ error }))),
-      fc.constant(utf8.encode(signedEnvelope(genuine, org.secret))),
+  test("a genuine response padded to around 1 MiB is verified exactly when it is at most 1 MiB", () => {
+    const size = fc.oneof(
+      fc.integer({ min: MAX_RESPONSE_BYTES - 8, max: MAX_RESPONSE_BYTES + 8 }),
+      fc.integer({ min: genuineBody.length, max: MAX_RESPONSE_BYTES + 4096 }),
     );
     fc.assert(
-      fc.property(fc.integer({ min: 100, max: 599 }), body, (status, bytes) => {
-        const { outcome } = classifyExchange({ kind: "response", status, body: bytes }, expected);
-        let error: unknown;
-        try {
-          error = bytes && (JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>)?.error;
-        } catch {}
-        if (status === 200) expect(outcome.class).toBe(verifyResponse(bytes, expected).ok ? "verified" : "unreachable");
-        else if (status >= 400 && status < 500 && typeof error === "string") expect(outcome.class).toBe("rejected");
-        else expect(outcome.class).toBe("unreachable");
+      fc.property(size, jsonSpace, (total, space) => {
+        const pad = " ".repeat(Math.max(0, total - genuineBody.length - space.length));
+        const body = `${space}${genuineBody.slice(0, -1)}${pad}}`;
+        const verdict = verify(body);
+        expect(verdict.ok).toBe(utf8.encode(body).length <= MAX_RESPONSE_BYTES);
+        if (!verdict.ok) expect(verdict.failed).toBe("size");
       }),
-      { numRuns: 2000 },
+      { numRuns: 100 },
     );
+    expect(verify(null)).toEqual({ ok: false, failed: "size" });
   });
 });
