@@ -34,7 +34,7 @@ export class PayloadFields {
     const value = this.present(name);
     const text = this.raw.get(name) ?? "";
     if (typeof value !== "number" || !/^-?(0|[1-9][0-9]*)$/.test(text) || !Number.isSafeInteger(value)) {
-      throw new LicenseError(`invalid ${name}: expected an integer, found ${typeof value === "number" ? text : describeJsonType(value)}`);
+      throw new LicenseError(`invalid ${name}: expected an integer, found ${typeof value === "number" ? shown(text) : describeJsonType(value)}`);
     }
     return value;
   }
@@ -68,7 +68,7 @@ export function describeJsonType(value: unknown): string {
 export function calendarDate(fields: PayloadFields, name: string): string {
   const text = fields.string(name);
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!match) throw new LicenseError(`invalid ${name}: ${JSON.stringify(text)} (expected YYYY-MM-DD)`);
+  if (!match) throw new LicenseError(`invalid ${name}: ${quoted(text)} (expected YYYY-MM-DD)`);
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   // setUTCFullYear, not Date.UTC: Date.UTC reads years 0–99 as 1900–1999.
   const date = new Date(0);
@@ -86,6 +86,11 @@ export function calendarDate(fields: PayloadFields, name: string): string {
  */
 export function shown(value: unknown): string {
   if (typeof value === "string" && /^[\x20-\x7e]{1,64}$/.test(value)) return value;
+  return quoted(value);
+}
+
+/** JSON text of an untrusted value, cut to a readable length. */
+export function quoted(value: unknown): string {
   const text = JSON.stringify(value ?? null).replace(/[\u2028\u2029]/g, " ");
   return text.length > 64 ? `${text.slice(0, 64)}…` : text;
 }
