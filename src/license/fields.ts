@@ -34,7 +34,9 @@ export class PayloadFields {
     const value = this.present(name);
     const text = this.raw.get(name) ?? "";
     if (typeof value !== "number" || !/^-?(0|[1-9][0-9]*)$/.test(text) || !Number.isSafeInteger(value)) {
-      throw new LicenseError(`invalid ${name}: expected an integer, found ${typeof value === "number" ? shown(text) : describeJsonType(value)}`);
+      throw new LicenseError(
+        `invalid ${name}: expected an integer, found ${typeof value === "number" ? shown(text) : describeJsonType(value)}`,
+      );
     }
     return value;
   }
