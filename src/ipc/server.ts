@@ -29,6 +29,7 @@ export async function startIpcServer({ path, license, status }: IpcServerOptions
   // synchronous call makes it 0600 from birth (the 0700 directory already keeps
   // others out; this is the second lock). Files made meanwhile by other threads
   // could only come out more private, never less.
+  let refused = 0;
   const previousUmask = process.umask(0o177);
   let listener: Bun.UnixSocketListener<Connection | null>;
   try {
@@ -38,7 +39,8 @@ export async function startIpcServer({ path, license, status }: IpcServerOptions
       socket: {
         open(socket) {
           if (open.size >= MAX_CONNECTIONS) {
-            log.warn(`IPC connection refused: already ${MAX_CONNECTIONS} open`);
+            // One line per burst, not per connection: logging each one slows accept() under load.
+            if (refused++ === 0) log.warn(`IPC connections refused: already ${MAX_CONNECTIONS} open`);
             socket.end(`${errorResponse("too many connections")}\n`);
             return;
           }
@@ -49,6 +51,10 @@ export async function startIpcServer({ path, license, status }: IpcServerOptions
         drain: (socket) => socket.data?.flush(),
         close: (socket) => {
           open.delete(socket);
+          if (refused > 0 && open.size < MAX_CONNECTIONS) {
+            log.warn(`IPC: ${refused} connection(s) refused while ${MAX_CONNECTIONS} were open`);
+            refused = 0;
+          }
         },
         error: (_socket, error) => log.debug(`IPC connection error: ${error.message}`),
       },

@@ -21,13 +21,15 @@ export interface MachineSession {
   readonly state: SentinelState;
   readonly machineSecret: Uint8Array;
   /** Re-loads under the lock, decides on the latest state, saves, and returns the decision. */
-  decide(choose: (current: SentinelState) => HeartbeatDecision): Promise<HeartbeatDecision>;
+  decide(choose: (current: SentinelState, now: number) => HeartbeatDecision): Promise<HeartbeatDecision>;
+  /** Saves the latest state as it stands (with the time seen), deciding nothing; returns it. */
+  touch(): Promise<SentinelState>;
   deleteState(): Promise<void>;
   /** Zeroes the machine key. */
   close(): Promise<void>;
 }
 
-const nowSeconds = () => Math.floor(Date.now() / 1000);
+export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 export async function openMachineSession(license: License, options: SessionOptions): Promise<MachineSession> {
   const dir = resolveStateDir(options.stateDir);
@@ -41,22 +43,26 @@ export async function openMachineSession(license: License, options: SessionOptio
   const machineKey = await loadOrCreateMachineKey(keystore, store.withLock);
   guardMemory(machineKey.secret);
 
-  const decide = async (choose: (current: SentinelState) => HeartbeatDecision): Promise<HeartbeatDecision> => {
+  const decide = async (choose: (current: SentinelState, now: number) => HeartbeatDecision): Promise<HeartbeatDecision> => {
     let decision: HeartbeatDecision | undefined;
     await store.update((loaded: Loaded) => {
       if (loaded.kind === "tampered")
         log.warn(`local licence state was tampered with (${loaded.reason}): starting over with a new machine id and no grace`);
-      decision = choose(startingState(loaded, license, nowSeconds()));
+      // One clock reading per decision, for the state and the rule alike.
+      const now = nowSeconds();
+      decision = choose(startingState(loaded, license, now), now);
       return decision.state;
     });
     return decision as HeartbeatDecision;
   };
 
-  const opened = await decide((current) => ({ state: current, verdict: { kind: "continue" } }));
+  const touch = async () => (await decide((current) => ({ state: current, verdict: { kind: "continue" } }))).state;
+  const opened = await touch();
   return {
-    state: opened.state,
+    state: opened,
     machineSecret: machineKey.secret,
     decide,
+    touch,
     deleteState: () => store.delete(),
     close: async () => machineKey.zero(),
   };

@@ -15,7 +15,7 @@ import type { OrgKey } from "../org-key.ts";
 import { detectPlatform } from "../platform.ts";
 import type { LaunchRequest } from "./hardware-bound.ts";
 import { createHeartbeatLoop } from "./heartbeat-loop.ts";
-import { type MachineSession, openMachineSession, type SessionOptions } from "./machine-session.ts";
+import { type MachineSession, nowSeconds, openMachineSession, type SessionOptions } from "./machine-session.ts";
 import {
   type CallOutcome,
   clockTurnedBack,
@@ -28,8 +28,6 @@ import type { Shutdown } from "./shutdown.ts";
 import { superviseSoftware } from "./supervise.ts";
 
 export type StandardOptions = SessionOptions & { serverUrl?: string; softwareVersion?: string };
-
-const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** The length of a licence "minute": real in release builds, shortened by tests in test builds. */
 function minuteMs(): number {
@@ -88,7 +86,7 @@ export async function startStandard(
           }),
         ),
       );
-      const decision = await session.decide((current) => decideActivation(current, outcome, nowSeconds()));
+      const decision = await session.decide((current, now) => decideActivation(current, outcome, now));
       state = decision.state;
       actBeforeLaunch(decision);
       log.info("machine activated");
@@ -96,7 +94,7 @@ export async function startStandard(
     const outcome = toCallOutcome(
       await shutdown.race(client.heartbeat({ licenseKey: license.licenseKey, softwareVersion: options.softwareVersion })),
     );
-    const decision = await session.decide((current) => decideHeartbeat(current, outcome, license, nowSeconds(), "startup"));
+    const decision = await session.decide((current, now) => decideHeartbeat(current, outcome, license, now, "startup"));
     state = decision.state;
     if (decision.verdict.kind === "decommission") await decommission(session, client, license);
     actBeforeLaunch(decision);
@@ -146,7 +144,7 @@ export async function runStandard(license: License, orgKey: OrgKey, request: Lau
     ]);
     if (!answer || stopped()) return;
     const outcome = toCallOutcome(answer);
-    const decision = await session.decide((current) => decideHeartbeat(current, outcome, license, nowSeconds(), "loop"));
+    const decision = await session.decide((current, now) => decideHeartbeat(current, outcome, license, now, "loop"));
     state = decision.state;
     online = outcome.class === "verified";
     const { verdict } = decision;
@@ -174,7 +172,7 @@ export async function runStandard(license: License, orgKey: OrgKey, request: Lau
       }),
       background: loop,
       onCleanup: async () => {
-        if (!decommissioned) state = (await session.decide((current) => ({ state: current, verdict: { kind: "continue" } }))).state;
+        if (!decommissioned) state = await session.touch();
       },
     });
   } finally {
