@@ -12,6 +12,7 @@ import { connectAs, ensureOtherUser, IS_ROOT, OTHER_USER, runAs } from "../suppo
 import { VECTORS } from "../support/paths.ts";
 import { fixtureRunArgs, isAlive, readReport, startSentinel, waitFor, workspace } from "../support/sentinel-process.ts";
 import { endpointsSeen, standardWorld, type World, type WorldOptions } from "../support/standard-world.ts";
+import { describeNeeding, missingCommand } from "../support/system.ts";
 import { execWrapper, releaseBinary, runWrapped } from "./attacks/binaries.ts";
 import { clockShifted } from "./attacks/clock.ts";
 import { startDecoy } from "./attacks/decoy-server.ts";
@@ -323,43 +324,45 @@ describe("attacks on the local state", () => {
     TIMEOUT,
   );
 
-  test.concurrent(
-    "attack: the clock set back two days while offline gives no grace (69), with the clock warning",
-    () =>
-      withWorld({}, async (world) => {
-        expect((await world.run(["exit", "0"])).exitCode).toBe(0);
-        // Control: at the true time the same offline start runs on grace.
-        expect((await world.run(["exit", "0"], DEAD_SERVER)).exitCode).toBe(0);
-        rmSync(world.report);
-        const back = await runWrapped(runArgs(world.licensePath, world.report, DEAD_SERVER), world.env, clockShifted("-2d"));
-        expect(back.exitCode).toBe(69);
-        expect(back.stderr).toContain("the system clock is more than an hour behind the last time seen");
-        expect(back.stderr).toContain("server unreachable and grace period exhausted — cannot start");
-        expect(existsSync(world.report)).toBe(false);
-        expect(await world.status()).toMatchObject({ grace_remaining_seconds: HALF_DAY, grace_exhausted: true });
-      }),
-    TIMEOUT,
-  );
+  describeNeeding(missingCommand("faketime", "faketime"), "the clock set back (libfaketime)", () => {
+    test.concurrent(
+      "attack: the clock set back two days while offline gives no grace (69), with the clock warning",
+      () =>
+        withWorld({}, async (world) => {
+          expect((await world.run(["exit", "0"])).exitCode).toBe(0);
+          // Control: at the true time the same offline start runs on grace.
+          expect((await world.run(["exit", "0"], DEAD_SERVER)).exitCode).toBe(0);
+          rmSync(world.report);
+          const back = await runWrapped(runArgs(world.licensePath, world.report, DEAD_SERVER), world.env, clockShifted("-2d"));
+          expect(back.exitCode).toBe(69);
+          expect(back.stderr).toContain("the system clock is more than an hour behind the last time seen");
+          expect(back.stderr).toContain("server unreachable and grace period exhausted — cannot start");
+          expect(existsSync(world.report)).toBe(false);
+          expect(await world.status()).toMatchObject({ grace_remaining_seconds: HALF_DAY, grace_exhausted: true });
+        }),
+      TIMEOUT,
+    );
 
-  test.concurrent(
-    "attack: an expired licence run with the clock set back is judged against the last time seen: 65",
-    () =>
-      withWorld({}, async (world) => {
-        expect((await world.run(["exit", "0"])).exitCode).toBe(0);
-        // Last year's file for the same key, expired yesterday; valid by a clock three days back.
-        const expired = isoDay(-1);
-        const old = world.mint({ expiry_date: expired }, "old.lic");
-        const verify = await runWrapped(["verify", "--license", old], world.env, clockShifted("-3d"));
-        expect(verify.exitCode).toBe(0);
-        rmSync(world.report);
-        const back = await runWrapped(runArgs(old, world.report), world.env, clockShifted("-3d"));
-        expect(back.exitCode).toBe(65);
-        expect(back.stderr).toContain("the system clock is more than an hour behind the last time seen");
-        expect(back.stderr).toContain(`license has expired (expiry: ${expired})`);
-        expect(existsSync(world.report)).toBe(false);
-      }),
-    TIMEOUT,
-  );
+    test.concurrent(
+      "attack: an expired licence run with the clock set back is judged against the last time seen: 65",
+      () =>
+        withWorld({}, async (world) => {
+          expect((await world.run(["exit", "0"])).exitCode).toBe(0);
+          // Last year's file for the same key, expired yesterday; valid by a clock three days back.
+          const expired = isoDay(-1);
+          const old = world.mint({ expiry_date: expired }, "old.lic");
+          const verify = await runWrapped(["verify", "--license", old], world.env, clockShifted("-3d"));
+          expect(verify.exitCode).toBe(0);
+          rmSync(world.report);
+          const back = await runWrapped(runArgs(old, world.report), world.env, clockShifted("-3d"));
+          expect(back.exitCode).toBe(65);
+          expect(back.stderr).toContain("the system clock is more than an hour behind the last time seen");
+          expect(back.stderr).toContain(`license has expired (expiry: ${expired})`);
+          expect(existsSync(world.report)).toBe(false);
+        }),
+      TIMEOUT,
+    );
+  });
 });
 
 describe("attacks on the build", () => {

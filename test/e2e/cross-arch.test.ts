@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { buildSentinel } from "../../build.ts";
 import { type RunResult, testBinary } from "../support/binary.ts";
 import { VECTORS } from "../support/paths.ts";
+import { describeNeeding } from "../support/system.ts";
 
 const ARM_SYSROOT = "/usr/aarch64-linux-gnu";
 const MUSL_LOADER = "/lib/ld-musl-x86_64.so.1";
@@ -171,15 +172,8 @@ const hostAnswers = {
 };
 
 for (const target of TARGETS) {
-  if (target.missing && process.env.CI) {
-    // CI installs the tools first (.ci/cross-arch.sh): a skip there would hide a lost proof.
-    test(`${target.name}: tools installed`, () => {
-      throw new Error(`${target.missing} is missing: run bash .ci/cross-arch.sh before the tests`);
-    });
-    continue;
-  }
-  const title = target.missing ? `${target.name} [skipped: ${target.missing} not installed; run bash .ci/cross-arch.sh]` : target.name;
-  describe.skipIf(target.missing !== undefined)(title, () => {
+  // CI installs the tools first (.ci/cross-arch.sh): there a skip would hide a lost proof.
+  describeNeeding(target.missing, target.name, () => {
     const run = targetRunner(target);
 
     test("the build is an ELF executable for its own loader", async () => {
