@@ -1,11 +1,12 @@
 // Machine binding v2's public face in hardware/ (spec 13.1, 13.2): picks the
 // platform's component collector and environment, and hashes what was read with
 // the vendor's org key id. Raw values stay in here; callers get names and hashes.
-import { type CollectOptions, unsupported, windowsTools } from "./fingerprint.ts";
+
 import { runCommand } from "./command-runner.ts";
 import { type ComponentName, type Environment, hashComponent, type MachineComponents, wantedComponents } from "./components.ts";
 import { collectDarwinComponents } from "./darwin-components.ts";
 import { detectLinuxEnvironment } from "./environment.ts";
+import { type CollectOptions, unsupported, windowsTools } from "./fingerprint.ts";
 import { hardwareRoot } from "./linux.ts";
 import { collectLinuxComponents } from "./linux-components.ts";
 import { collectWindowsComponents } from "./windows-components.ts";

@@ -8,7 +8,16 @@ import { colonField, textLines } from "./parts.ts";
 
 const CONTAINER_MARKERS = ["/.dockerenv", "/run/.containerenv"];
 const CONTAINER_CGROUP = /docker|kubepods|containerd|lxc|libpod/;
-const VM_VENDORS = ["QEMU", "VMware, Inc.", "Xen", "innotek GmbH", "Parallels Software International Inc.", "Amazon EC2", "Google", "DigitalOcean"];
+const VM_VENDORS = [
+  "QEMU",
+  "VMware, Inc.",
+  "Xen",
+  "innotek GmbH",
+  "Parallels Software International Inc.",
+  "Amazon EC2",
+  "Google",
+  "DigitalOcean",
+];
 const WINDOWS_HYPERVISORS = /VMware|VirtualBox|QEMU|Xen|Virtual Machine|KVM/i;
 
 function text(root: string, path: string): string {

@@ -1,9 +1,10 @@
 // v2's disk_serial on Linux (spec 13.1): the disk holding "/" (as v1 finds it),
 // then the first non-empty of four sources, since most SATA and NVMe disks keep
 // their serial somewhere other than /sys/block/<d>/serial. Files only.
+
+import { type ComponentReading, componentReading } from "./components.ts";
 import { rootDisk } from "./linux.ts";
 import { readBytesUnderRoot, readUnderRoot } from "./linux-files.ts";
-import { type ComponentReading, componentReading } from "./components.ts";
 import { PartReadError, textLines } from "./parts.ts";
 
 const UDEV_SERIAL = "E:ID_SERIAL_SHORT=";

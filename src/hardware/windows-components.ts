@@ -31,7 +31,10 @@ const COMPUTER_SYSTEM = "$c = Get-CimInstance Win32_ComputerSystem; $c.Manufactu
 /** One script: each entry is a list of strings, or {error} when its query failed. */
 export function windowsComponentsScript(names: readonly ComponentName[]): string {
   const entry = (key: string, expression: string) => `'${key}' = Q { ${expression} }`;
-  const entries = [...names.map((name) => entry(name, WINDOWS_COMPONENT_QUERIES[name].expression)), entry("computer_system", COMPUTER_SYSTEM)];
+  const entries = [
+    ...names.map((name) => entry(name, WINDOWS_COMPONENT_QUERIES[name].expression)),
+    entry("computer_system", COMPUTER_SYSTEM),
+  ];
   return [
     "function Q([scriptblock]$b) { try { ,@(& $b | ForEach-Object { [string]$_ }) } catch { @{ error = $_.Exception.Message } } }",
     `[ordered]@{ ${entries.join("; ")} } | ConvertTo-Json -Compress -Depth 3`,

@@ -1,8 +1,9 @@
 // The Windows collector (spec 6): ProcessorId, the first disk's SerialNumber and
 // MachineGuid, each from one `powershell.exe -NoProfile -NonInteractive -Command`,
 // found through the OS. Reads only; the commands run through the injectable CommandRunner.
-import { type CommandRunner, runForPart } from "./command-runner.ts";
+
 import { describeError } from "../errors.ts";
+import { type CommandRunner, runForPart } from "./command-runner.ts";
 import { allInOrder, type HardwareParts, type PartInfo, type PartName, partError, partValue } from "./parts.ts";
 import { parsePowershellValue } from "./windows-parsers.ts";
 import { windowsSystemDirectory } from "./windows-system-dir.ts";
