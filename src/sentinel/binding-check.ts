@@ -4,7 +4,7 @@
 import { equalsConstantTime } from "../crypto/sha256.ts";
 import { LicenseError } from "../errors.ts";
 import type { HashedComponents } from "../hardware/collect-components.ts";
-import type { ComponentName, Environment } from "../hardware/components.ts";
+import { COMPONENT_NAMES, type ComponentName, type Environment } from "../hardware/components.ts";
 import type { HardwareBinding } from "../license/hardware-binding.ts";
 
 export interface BindingReport {
@@ -28,7 +28,10 @@ export function checkBinding(binding: HardwareBinding, machine: HashedComponents
     environmentAllowed: binding.environments?.includes(machine.environment) ?? true,
     ok: false,
   };
-  for (const [name, expected] of Object.entries(binding.components) as [ComponentName, string][]) {
+  // In the spec's order of components, whatever order the licence wrote them in.
+  for (const name of COMPONENT_NAMES) {
+    const expected = binding.components[name];
+    if (expected === undefined) continue;
     const found = machine.components[name];
     if (found === undefined) report.unavailable.push(name);
     else if (equalsConstantTime(found.hash, expected)) report.matched.push(name);
