@@ -113,6 +113,19 @@ describe("a HARDWARE_BOUND v2 licence on the compiled binary", () => {
   });
 });
 
+test("verify --json on a v1 licence says whether this machine's fingerprint matches", async () => {
+  const verify = async (root: string) =>
+    JSON.parse(
+      (
+        await runSentinel(["verify", "--license", join(VECTORS, "valid_hardware_bound.lic"), "--json"], {
+          env: { SENTINEL_HW_ROOT: join(VECTORS, root) },
+        })
+      ).stdout,
+    ).binding;
+  expect(await verify("hwroot")).toEqual({ fingerprint: "match", ok: true });
+  expect(await verify("hwroot-nvme")).toEqual({ fingerprint: "different", ok: false });
+});
+
 describe("the dev server's licence tooling", () => {
   test("mint-hardware-bound turns a customer's fingerprint --json into a licence that runs there", async () => {
     const { dir } = workspace();

@@ -3,6 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { encodeBase64url } from "../../src/crypto/base64url.ts";
 import { signEs256 } from "../../src/crypto/es256.ts";
 import { parsePublicKeyPem } from "../../src/crypto/pem.ts";
@@ -114,5 +115,37 @@ describe("invalid hardware_binding: <what> (65)", () => {
     const text = JSON.stringify(base).replace('"min_match":2', '"min_match":2.0');
     expect(text).toContain('"min_match":2.0');
     expect(() => verifyText(text)).toThrow("invalid hardware_binding: min_match must be an integer from 1 to 3");
+  });
+});
+
+describe("security: any hardware_binding", () => {
+  test("is a valid binding or a one-line `invalid hardware_binding` refusal, never anything else", () => {
+    const member = fc.oneof(fc.constant(undefined), fc.jsonValue());
+    fc.assert(
+      fc.property(
+        fc.record({
+          v: fc.oneof(fc.constant(2), member),
+          components: fc.oneof(
+            fc.dictionary(fc.constantFrom("machine_id", "mac", "disk_serial", "gpu"), fc.oneof(fc.constant(H("a")), member)),
+            member,
+          ),
+          min_match: fc.oneof(fc.integer({ min: -1, max: 5 }), member),
+          environments: fc.oneof(fc.array(fc.constantFrom("physical", "vm", "container", "cloud")), member),
+        }),
+        (binding) => {
+          try {
+            const license = verify(hardwareBindingPayload(binding));
+            const parsed = license.hardwareBinding;
+            expect(parsed?.minMatch).toBeGreaterThanOrEqual(1);
+            expect(parsed?.minMatch).toBeLessThanOrEqual(Object.keys(parsed?.components ?? {}).length);
+            expect(parsed?.socketId).toMatch(/^[0-9a-f]{16}$/);
+          } catch (error) {
+            expect(error).toBeInstanceOf(LicenseError);
+            expect((error as Error).message).toMatch(/^invalid hardware_binding: [^\n]+$/);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
