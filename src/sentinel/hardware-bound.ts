@@ -25,7 +25,10 @@ async function acceptMachine(license: License): Promise<string> {
   const binding = license.hardwareBinding;
   if (binding) {
     const report = await checkThisMachine(binding, embeddedOrgKey().derSha256);
-    log.debug(`hardware binding: ${describeBinding(report)}`);
+    // Accepted with parts changed is worth a line: the customer may want a fresh licence before the next swap.
+    const line = `hardware binding: ${describeBinding(report)}`;
+    if (report.different.length + report.unavailable.length > 0) log.info(line);
+    else log.debug(line);
     const failure = bindingFailure(report);
     if (failure) throw failure;
     return binding.socketId;

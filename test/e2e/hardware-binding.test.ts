@@ -73,6 +73,7 @@ describe("a HARDWARE_BOUND v2 licence on the compiled binary", () => {
     const result = await runOn(machineRoot(sata, [changed]), license);
     expect(result.exitCode).toBe(0);
     expect(result.report?.answers).toHaveLength(4);
+    expect(result.stderr).toContain(`hardware binding: 2 of 3 components match (2 needed); different: ${changed}; environment physical`);
   });
 
   test("refused (65) with too few: the exact message, the software never started", async () => {
