@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodePem } from "../../src/crypto/pem.ts";
 import { sha256Hex } from "../../src/crypto/sha256.ts";
-import { machineNamed } from "../hardware/fixtures/machines.ts";
+import { MACHINES, machineNamed } from "../hardware/fixtures/machines.ts";
 import { machineRoot, removeMachineRoots } from "../hardware/machine-roots.ts";
 import { runSentinel } from "../support/binary.ts";
 import { canonicalJson } from "../support/canonical-json.ts";
@@ -157,6 +157,22 @@ describe("the dev server's licence tooling", () => {
     expect(missing.exitCode).toBe(64);
     expect(missing.stderr.toString()).toStartWith("mint-hardware-bound: usage: ");
   });
+});
+
+test("fingerprint --json succeeds on every fixture root, with each machine's components, and v1 stays as before", async () => {
+  for (const machine of MACHINES) {
+    const document = await fingerprintJson(machineRoot(machine));
+    expect({ machine: machine.name, names: Object.keys(document.v2.components).sort(), environment: document.v2.environment }).toEqual({
+      machine: machine.name,
+      names: Object.keys(machine.values).sort(),
+      environment: machine.environment,
+    });
+  }
+  for (const root of ["hwroot", "hwroot-nvme", "hwroot-arm"]) {
+    const document = await fingerprintJson(join(VECTORS, root));
+    expect(document.fingerprint).toBe(readFileSync(join(VECTORS, `${root}.expected`), "utf8").trim());
+    expect(Object.keys(document.v2.components)).toContain("machine_id");
+  }
 });
 
 describe("this machine, with the real collectors (no SENTINEL_HW_ROOT)", () => {
