@@ -146,6 +146,22 @@ describe("environment (spec 13.2)", () => {
   });
 });
 
+test("Linux collection starts no process: with Bun.spawn and Bun.spawnSync refusing, every component is still read", async () => {
+  const saved = { spawn: Bun.spawn, spawnSync: Bun.spawnSync };
+  const refuse = () => {
+    throw new Error("a subprocess was started");
+  };
+  Object.assign(Bun, { spawn: refuse, spawnSync: refuse });
+  try {
+    const sata = machineNamed("sata-desktop");
+    const { readings } = await collectComponents({ platform: "linux", root: machineRoot(sata) });
+    expect(Object.keys(readings).filter((name) => "value" in (readings[name as keyof typeof readings] ?? {}))).toHaveLength(5);
+    await collectComponents({ platform: "linux", root: "/" });
+  } finally {
+    Object.assign(Bun, saved);
+  }
+});
+
 describe("this machine, with the real collectors and no root given", () => {
   test("every component is read or unavailable with a reason; none throws; no raw value is a hash", async () => {
     const collected = await collectComponents();
