@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { benchBinaryVariants } from "./binary-variants.ts";
 import { compileBaseline, compileTestSentinel } from "./compile.ts";
+import { benchHardwareCollection } from "./hardware-collection.ts";
 import { benchIdleCpu } from "./idle-cpu.ts";
 import { benchIpc } from "./ipc.ts";
 import { type Repetitions, RSS_SOURCE } from "./process-measure.ts";
@@ -49,6 +50,7 @@ try {
   rows.push(...(await benchIpc({ echoServer, work, ...ipcRuns })));
   note("fingerprint vs --version");
   rows.push(...(await benchFingerprint(ctx)));
+  rows.push(...(await benchHardwareCollection()));
   note(`idle CPU for ${idleSeconds} s`);
   rows.push(await benchIdleCpu(idleSeconds));
   note("release builds: --minify × --bytecode");

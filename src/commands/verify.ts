@@ -1,8 +1,10 @@
-// `sentinel verify --license F`: section 3 only, offline; prints the summary.
+// `sentinel verify --license F`: section 3 only, offline; prints the summary and, for a
+// HARDWARE_BOUND licence, whether this machine fits it (spec 13.4, names only).
 import { defineCommand } from "citty";
 import { loadLicense } from "../license/load.ts";
 import type { License } from "../license/validate.ts";
 import { embeddedOrgKey } from "../org-key.ts";
+import { machineFit } from "../sentinel/machine-binding.ts";
 import { printJson, printLine } from "./output.ts";
 import { jsonArg, licenseArg, logLevelArg } from "./shared-args.ts";
 
@@ -21,14 +23,18 @@ export function licenseSummary(license: License): Record<string, unknown> {
 export default defineCommand({
   meta: { name: "verify", description: "Verify a licence file offline and print its summary" },
   args: { license: licenseArg, json: jsonArg, "log-level": logLevelArg },
-  run({ args }) {
-    const license = loadLicense(args.license, embeddedOrgKey().point);
+  async run({ args }) {
+    const orgKey = embeddedOrgKey();
+    const license = loadLicense(args.license, orgKey.point);
+    // HARDWARE_BOUND: whether this machine fits is reported, not enforced; the licence itself is valid.
+    const fit = await machineFit(license, orgKey.derSha256);
     if (args.json) {
-      printJson({ valid: true, ...licenseSummary(license) }, { features: license.featuresJson });
+      printJson({ valid: true, ...licenseSummary(license), ...(fit ? { binding: fit.json } : {}) }, { features: license.featuresJson });
     } else {
       printLine(
         `valid ${license.licenseType} license ${license.licenseKey} for ${license.softwareId} (org ${license.orgId}), expires ${license.expiryDate}`,
       );
+      if (fit) printLine(`binding: ${fit.words}`);
     }
     return 0;
   },

@@ -47,18 +47,25 @@ export function createCommandRunner(timeoutMs = COMMAND_TIMEOUT_MS): CommandRunn
 
 export const runCommand: CommandRunner = createCommandRunner();
 
-/** Runs a tool a part comes from; a tool that cannot start or fails becomes that part's error. */
-export async function runForPart(run: CommandRunner, argv: readonly string[], part: PartName, source: string): Promise<string> {
+/** A tool's stdout when it ran and exited 0, else why not in plain words (no exception). */
+export async function runTool(run: CommandRunner, argv: readonly string[]): Promise<{ stdout: string } | { failure: string }> {
   const tool = argv[0] ?? "";
   let result: CommandResult;
   try {
     result = await run(argv);
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException | null)?.code === "ENOENT";
-    throw partError(part, source, missing ? `${tool} not found` : `cannot run ${tool}: ${describeError(error)}`);
+    return { failure: missing ? `${tool} not found` : `cannot run ${tool}: ${describeError(error)}` };
   }
-  if (result.exitCode === 0) return result.stdout;
+  if (result.exitCode === 0) return { stdout: result.stdout };
   const status = result.exitCode === null ? "was stopped (no answer in time or killed)" : `exited with status ${result.exitCode}`;
   const detail = textLines(result.stderr).find((line) => line.trim() !== "");
-  throw partError(part, source, `${tool} ${status}${detail === undefined ? "" : `: ${shown(detail.trim())}`}`);
+  return { failure: `${tool} ${status}${detail === undefined ? "" : `: ${shown(detail.trim())}`}` };
+}
+
+/** Runs a tool a part comes from; a tool that cannot start or fails becomes that part's error. */
+export async function runForPart(run: CommandRunner, argv: readonly string[], part: PartName, source: string): Promise<string> {
+  const outcome = await runTool(run, argv);
+  if ("failure" in outcome) throw partError(part, source, outcome.failure);
+  return outcome.stdout;
 }

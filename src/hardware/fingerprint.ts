@@ -7,7 +7,8 @@ import { type CommandRunner, runCommand } from "./command-runner.ts";
 import { collectDarwinParts, readDarwinMachineId } from "./darwin.ts";
 import { collectLinuxParts, hardwareRoot, readLinuxMachineId } from "./linux.ts";
 import type { HardwareParts, PartInfo } from "./parts.ts";
-import { collectWindowsParts, readWindowsMachineId } from "./windows.ts";
+import { collectWindowsParts, readWindowsMachineId, type WindowsTools } from "./windows.ts";
+import { windowsSystemDirectory } from "./windows-system-dir.ts";
 
 export type { CommandResult, CommandRunner } from "./command-runner.ts";
 export type { PartInfo } from "./parts.ts";
@@ -24,6 +25,13 @@ export interface CollectOptions {
   root?: string;
   /** macOS and Windows: how ioreg, diskutil and powershell.exe are run. */
   run?: CommandRunner;
+  /** Windows: where the system's tools are; defaults to asking kernel32 (spec 12.5). */
+  systemDirectory?: () => string;
+}
+
+/** The Windows collectors' tools, as the options give them or the system's own. */
+export function windowsTools(options: CollectOptions): WindowsTools {
+  return { run: options.run ?? runCommand, systemDirectory: options.systemDirectory ?? windowsSystemDirectory };
 }
 
 /** Lowercase hex SHA-256 of the three trimmed parts, concatenated as the Go client does. */
@@ -31,7 +39,7 @@ export function computeFingerprint(cpuId: string, diskSerial: string, machineId:
   return sha256Hex(cpuId.trim() + diskSerial.trim() + machineId.trim());
 }
 
-function unsupported(platform: string): LicenseError {
+export function unsupported(platform: string): LicenseError {
   return new LicenseError(`hardware fingerprint is not supported on ${platform}`);
 }
 
@@ -39,7 +47,7 @@ async function collectParts(options: CollectOptions): Promise<HardwareParts> {
   const platform = options.platform ?? process.platform;
   if (platform === "linux") return collectLinuxParts(options.root ?? hardwareRoot());
   if (platform === "darwin") return collectDarwinParts(options.run ?? runCommand);
-  if (platform === "win32") return collectWindowsParts(options.run ?? runCommand);
+  if (platform === "win32") return collectWindowsParts(windowsTools(options));
   throw unsupported(platform);
 }
 
@@ -58,6 +66,6 @@ export async function readOsMachineId(options: CollectOptions = {}): Promise<Par
   const platform = options.platform ?? process.platform;
   if (platform === "linux") return readLinuxMachineId(options.root ?? hardwareRoot());
   if (platform === "darwin") return readDarwinMachineId(options.run ?? runCommand);
-  if (platform === "win32") return readWindowsMachineId(options.run ?? runCommand);
+  if (platform === "win32") return readWindowsMachineId(windowsTools(options));
   throw unsupported(platform);
 }

@@ -1,7 +1,7 @@
 // Reading the Linux collector's files under a root (spec 10: SENTINEL_HW_ROOT in
 // test builds, "/" otherwise). Paths are logical ("/etc/machine-id"), shown as such
 // in messages; only this module joins them to the root. Read-only, no processes.
-import { lstatSync, readFileSync, readlinkSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { join, posix } from "node:path";
 import { type PartName, partError } from "./parts.ts";
 
@@ -63,5 +63,23 @@ export function pathKind(root: string, path: string): "directory" | "other" | "m
     return statSync(join(root, path)).isDirectory() ? "directory" : "other";
   } catch {
     return "missing";
+  }
+}
+
+/** Raw bytes of a logical path under `root` (binary sysfs attributes such as vpd_pg80). */
+export function readBytesUnderRoot(root: string, path: string): { ok: true; bytes: Uint8Array } | { ok: false; code: string } {
+  try {
+    return { ok: true, bytes: readFileSync(join(root, path)) };
+  } catch (error) {
+    return { ok: false, code: errorCode(error) };
+  }
+}
+
+/** Entry names of a logical directory under `root`; [] when it cannot be listed. */
+export function listUnderRoot(root: string, path: string): string[] {
+  try {
+    return readdirSync(join(root, path)).sort();
+  } catch {
+    return [];
   }
 }

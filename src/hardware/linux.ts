@@ -52,8 +52,8 @@ export function diskOfBlockDevice(root: string, name: string): string {
   return disk;
 }
 
-/** The serial of the disk holding "/", found through mountinfo and sysfs. */
-export function readLinuxDiskSerial(root: string): PartInfo {
+/** The disk holding "/", found through mountinfo and sysfs (spec 6; v2's disk_serial starts here too). */
+export function rootDisk(root: string): string {
   const mount = findRootMount(readPartFile(root, "disk_serial", MOUNTINFO));
   if (!mount) throw partError("disk_serial", MOUNTINFO, "nothing is mounted at /");
   if (!mount.source.startsWith("/dev/")) {
@@ -67,7 +67,12 @@ export function readLinuxDiskSerial(root: string): PartInfo {
   if (!DEVICE_NAME.test(name)) {
     throw partError("disk_serial", "/sys/class/block", `no entry for the / mount source ${shown(mount.source)}`);
   }
-  const source = `/sys/block/${diskOfBlockDevice(root, name)}/serial`;
+  return diskOfBlockDevice(root, name);
+}
+
+/** The serial of the disk holding "/". */
+export function readLinuxDiskSerial(root: string): PartInfo {
+  const source = `/sys/block/${rootDisk(root)}/serial`;
   return partValue("disk_serial", source, readPartFile(root, "disk_serial", source));
 }
 

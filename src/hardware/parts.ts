@@ -13,9 +13,21 @@ export interface PartInfo {
 
 export type HardwareParts = Record<PartName, PartInfo>;
 
-/** The one-line failure of spec 6: the part, the source tried, and why. */
-export function partError(part: PartName, source: string, reason: string): LicenseError {
-  return new LicenseError(`cannot read ${part} from ${source}: ${reason}`);
+/** The one-line failure of spec 6: the part, the source tried, and why (kept apart for v2's reasons). */
+export class PartReadError extends LicenseError {
+  constructor(
+    part: string,
+    readonly source: string,
+    readonly reason: string,
+  ) {
+    super(`cannot read ${part} from ${source}: ${reason}`);
+    // Outside hardware/ it is just the licence failure it always was.
+    this.name = "LicenseError";
+  }
+}
+
+export function partError(part: PartName, source: string, reason: string): PartReadError {
+  return new PartReadError(part, source, reason);
 }
 
 /** A value read from the system is only a part when something is left after trimming. */

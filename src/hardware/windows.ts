@@ -1,9 +1,12 @@
 // The Windows collector (spec 6): ProcessorId, the first disk's SerialNumber and
-// MachineGuid, each from one `powershell.exe -NoProfile -NonInteractive -Command`.
-// Reads only; the commands run through the injectable CommandRunner.
+// MachineGuid, each from one `powershell.exe -NoProfile -NonInteractive -Command`,
+// found through the OS. Reads only; the commands run through the injectable CommandRunner.
+
+import { describeError } from "../errors.ts";
 import { type CommandRunner, runForPart } from "./command-runner.ts";
-import { allInOrder, type HardwareParts, type PartInfo, type PartName, partValue } from "./parts.ts";
+import { allInOrder, type HardwareParts, type PartInfo, type PartName, partError, partValue } from "./parts.ts";
 import { parsePowershellValue } from "./windows-parsers.ts";
+import { windowsSystemDirectory } from "./windows-system-dir.ts";
 
 interface Query {
   source: string;
@@ -22,31 +25,43 @@ export const WINDOWS_QUERIES: Record<PartName, Query> = {
   },
 };
 
-/** Windows PowerShell by absolute path, so a powershell.exe earlier on PATH cannot answer. */
-export function powershellPath(env: Record<string, string | undefined> = process.env): string {
-  return `${env.SystemRoot ?? "C:\\Windows"}\\System32\\WindowsPowerShell\\v1.0\\powershell.exe`;
+/** Windows PowerShell by absolute path under the directory the OS names (spec 12.5), so no PATH entry or variable answers. */
+export function powershellPath(systemDirectory: () => string = windowsSystemDirectory): string {
+  return `${systemDirectory()}\\WindowsPowerShell\\v1.0\\powershell.exe`;
 }
 
 /** 'Stop' turns a failed query into a non-zero exit instead of an empty answer. */
-export function powershellArgv(expression: string, executable = powershellPath()): string[] {
+export function powershellArgv(expression: string, executable: string): string[] {
   return [executable, "-NoProfile", "-NonInteractive", "-Command", `$ErrorActionPreference = 'Stop'; ${expression}`];
 }
 
-async function queryPart(run: CommandRunner, part: PartName): Promise<PartInfo> {
+/** How the Windows collectors run PowerShell: the runner, and where the system directory is. */
+export interface WindowsTools {
+  run: CommandRunner;
+  systemDirectory: () => string;
+}
+
+async function queryPart(tools: WindowsTools, part: PartName): Promise<PartInfo> {
   const { source, expression } = WINDOWS_QUERIES[part];
-  const output = await runForPart(run, powershellArgv(expression), part, source);
+  let executable: string;
+  try {
+    executable = powershellPath(tools.systemDirectory);
+  } catch (error) {
+    throw partError(part, source, describeError(error));
+  }
+  const output = await runForPart(tools.run, powershellArgv(expression, executable), part, source);
   return partValue(part, source, parsePowershellValue(output), "PowerShell printed no value");
 }
 
-export async function collectWindowsParts(run: CommandRunner): Promise<HardwareParts> {
+export async function collectWindowsParts(tools: WindowsTools): Promise<HardwareParts> {
   const [cpu_id, disk_serial, machine_id] = await allInOrder([
-    queryPart(run, "cpu_id"),
-    queryPart(run, "disk_serial"),
-    queryPart(run, "machine_id"),
+    queryPart(tools, "cpu_id"),
+    queryPart(tools, "disk_serial"),
+    queryPart(tools, "machine_id"),
   ]);
   return { cpu_id, disk_serial, machine_id };
 }
 
-export function readWindowsMachineId(run: CommandRunner): Promise<PartInfo> {
-  return queryPart(run, "machine_id");
+export function readWindowsMachineId(tools: WindowsTools): Promise<PartInfo> {
+  return queryPart(tools, "machine_id");
 }

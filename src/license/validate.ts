@@ -2,6 +2,7 @@
 // the one reported. Pure: the day to judge dates against is passed in.
 import { LicenseError } from "../errors.ts";
 import { calendarDate, PayloadFields, shown } from "./fields.ts";
+import { type HardwareBinding, readHardwareBinding } from "./hardware-binding.ts";
 import { rawMembers } from "./raw-json.ts";
 
 export type LicenseType = "STANDARD" | "HARDWARE_BOUND";
@@ -21,6 +22,8 @@ export interface License {
   heartbeatIntervalMinutes?: number;
   heartbeatGracePeriodDays?: number;
   hardwareFingerprint?: string;
+  /** Machine binding v2 (spec 13.3); a HARDWARE_BOUND licence has this or hardwareFingerprint, never both. */
+  hardwareBinding?: HardwareBinding;
   softwareChecksum?: string;
 }
 
@@ -64,12 +67,18 @@ export function validatePayload(payloadText: string, values: Record<string, unkn
     if (fields.has("hardware_fingerprint") && fields.string("hardware_fingerprint") !== "") {
       throw new LicenseError("STANDARD license must not have hardware_fingerprint");
     }
+    if (fields.has("hardware_binding")) throw new LicenseError("STANDARD license must not have hardware_binding");
   } else {
     for (const name of STANDARD_ONLY) {
       if (fields.has(name)) throw new LicenseError(`HARDWARE_BOUND license must not have ${name}`);
     }
-    if (!fields.has("hardware_fingerprint")) throw new LicenseError("HARDWARE_BOUND license missing hardware_fingerprint");
-    license.hardwareFingerprint = fields.nonEmptyString("hardware_fingerprint");
+    const hasBinding = fields.has("hardware_binding");
+    if (hasBinding && fields.has("hardware_fingerprint")) {
+      throw new LicenseError("HARDWARE_BOUND license has both hardware_fingerprint and hardware_binding");
+    }
+    if (hasBinding) license.hardwareBinding = readHardwareBinding(values.hardware_binding, fields.objectText("hardware_binding"));
+    else if (!fields.has("hardware_fingerprint")) throw new LicenseError("HARDWARE_BOUND license missing hardware_fingerprint");
+    else license.hardwareFingerprint = fields.nonEmptyString("hardware_fingerprint");
   }
   if (fields.has("software_checksum")) {
     const checksum = fields.string("software_checksum");

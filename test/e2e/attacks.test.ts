@@ -377,10 +377,12 @@ describe("attacks on the build", () => {
         runWrapped(["fingerprint"], env, release),
       ]);
       // Control: the test build honours the switch.
-      expect(testPrint.stdout.trim()).toBe(HWROOT_FINGERPRINT);
+      expect(testPrint.stdout.split("\n")[0]).toBe(`fingerprint (v1): ${HWROOT_FINGERPRINT}`);
+      const fixtureMachineId = /machine_id +([0-9a-f]{64})/.exec(testPrint.stdout)?.[1] as string;
       // This machine's own fingerprint (0), or the part it could not read here (65).
       expect([0, 65]).toContain(releasePrint.exitCode);
       expect(releasePrint.stdout).not.toContain(HWROOT_FINGERPRINT);
+      expect(releasePrint.stdout).not.toContain(fixtureMachineId);
       const testRun = await runSentinel(runArgs(HWROOT_LICENCE, `${report}.test`), { env });
       expect(testRun.exitCode).toBe(0);
       const releaseRun = await runWrapped(runArgs(HWROOT_LICENCE, report), env, release);

@@ -73,12 +73,17 @@ describe("sentinel status", () => {
 });
 
 describe("sentinel fingerprint", () => {
-  test("prints the fingerprint; --json names the sources, never the raw values", async () => {
+  test("prints v1 and v2; --json names the sources and hashes, never the raw values", async () => {
     const env = { SENTINEL_HW_ROOT: join(VECTORS, "hwroot") };
     const expected = readFileSync(join(VECTORS, "hwroot.expected"), "utf8").trim();
-    expect((await runSentinel(["fingerprint"], { env })).stdout).toBe(`${expected}\n`);
+    const plain = (await runSentinel(["fingerprint"], { env })).stdout.split("\n");
+    expect(plain[0]).toBe(`fingerprint (v1): ${expected}`);
+    expect(plain[1]).toMatch(/^components \(v2\), org key [0-9a-f]{64}, environment vm:$/);
+    expect(plain).toContainEqual(expect.stringMatching(/^ {2}machine_id {3}[0-9a-f]{64} {2}\(\/etc\/machine-id\)$/));
+    expect(plain).toContainEqual(expect.stringMatching(/^ {2}mac {10}unavailable — \/sys\/class\/net: /));
     const json = await runSentinel(["fingerprint", "--json"], { env });
-    expect(JSON.parse(json.stdout)).toEqual({
+    const document = JSON.parse(json.stdout);
+    expect(document).toMatchObject({
       fingerprint: expected,
       parts: {
         cpu_id: { source: "/sys/class/dmi/id/product_uuid" },
@@ -86,6 +91,8 @@ describe("sentinel fingerprint", () => {
         machine_id: { source: "/etc/machine-id" },
       },
     });
+    expect(Object.keys(document.v2.components).sort()).toEqual(["disk_serial", "machine_id", "product_uuid"]);
     expect(json.stdout).not.toContain("WD-WCC4N7KJ1234");
+    expect(json.stdout).not.toContain("5f3e7c2a9b8d4e1f8a6b0c2d4e6f8a1b");
   });
 });

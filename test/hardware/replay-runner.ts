@@ -37,3 +37,6 @@ export function referenceFingerprint(cpuId: string, diskSerial: string, machineI
 export function enoent(path: string): Error {
   return Object.assign(new Error(`ENOENT: no such file or directory, posix_spawn '${path}'`), { code: "ENOENT" });
 }
+
+/** Windows collectors on captured output: the system directory as kernel32 reports it on a stock install. */
+export const WINDOWS = { platform: "win32" as const, systemDirectory: () => "C:\\Windows\\System32" };

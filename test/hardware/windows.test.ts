@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { collectFingerprint, readOsMachineId } from "../../src/hardware/fingerprint.ts";
 import { powershellArgv, powershellPath, WINDOWS_QUERIES } from "../../src/hardware/windows.ts";
 import { parsePowershellValue } from "../../src/hardware/windows-parsers.ts";
-import { fixture, ok, referenceFingerprint, replayRunner } from "./replay-runner.ts";
+import { fixture, ok, referenceFingerprint, replayRunner, WINDOWS } from "./replay-runner.ts";
 
 describe("PowerShell output parser", () => {
   const cases: [file: string, value: string | null][] = [
@@ -32,7 +32,7 @@ describe("Windows collector on captured output", () => {
 
   test("first ProcessorId + trimmed disk serial + MachineGuid", async () => {
     const run = captured();
-    const result = await collectFingerprint({ platform: "win32", run });
+    const result = await collectFingerprint({ ...WINDOWS, run });
     expect(result.fingerprint).toBe(referenceFingerprint("BFEBFBFF00050657", "S3Z9NB0K123456X", "8d2f1c4e-3a5b-4c6d-9e8f-0a1b2c3d4e5f"));
     expect(result.parts.disk_serial).toEqual({ source: "Win32_DiskDrive Index=0 SerialNumber", value: "S3Z9NB0K123456X" });
     expect(run.calls).toHaveLength(3);
@@ -40,9 +40,9 @@ describe("Windows collector on captured output", () => {
 
   test("each query is one non-interactive powershell.exe -Command that stops on errors", async () => {
     const run = captured();
-    await collectFingerprint({ platform: "win32", run });
+    await collectFingerprint({ ...WINDOWS, run });
     for (const argv of run.calls) {
-      expect(argv.slice(0, 4)).toEqual([powershellPath(), "-NoProfile", "-NonInteractive", "-Command"]);
+      expect(argv.slice(0, 4)).toEqual([powershellPath(WINDOWS.systemDirectory), "-NoProfile", "-NonInteractive", "-Command"]);
       expect(argv[4]).toStartWith("$ErrorActionPreference = 'Stop'; ");
     }
     expect(run.calls.map((argv) => argv[4])).toEqual([
@@ -52,9 +52,14 @@ describe("Windows collector on captured output", () => {
     ]);
   });
 
-  test("powershell.exe is taken from SystemRoot, not from PATH", () => {
-    expect(powershellPath({ SystemRoot: "D:\\WINNT" })).toBe("D:\\WINNT\\System32\\WindowsPowerShell\\v1.0\\powershell.exe");
-    expect(powershellPath({})).toBe("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe");
+  test("powershell.exe is under the directory the OS names, whatever SystemRoot, windir and PATH say", () => {
+    const saved = { SystemRoot: process.env.SystemRoot, windir: process.env.windir, PATH: process.env.PATH };
+    Object.assign(process.env, { SystemRoot: "D:\\evil", windir: "D:\\evil", PATH: "D:\\evil" });
+    try {
+      expect(powershellPath(() => "C:\\WINNT\\System32")).toBe("C:\\WINNT\\System32\\WindowsPowerShell\\v1.0\\powershell.exe");
+    } finally {
+      Object.assign(process.env, saved);
+    }
     expect(powershellArgv("1", "ps.exe")).toEqual([
       "ps.exe",
       "-NoProfile",
@@ -64,9 +69,20 @@ describe("Windows collector on captured output", () => {
     ]);
   });
 
+  test("no system directory (kernel32 unreachable): each part names the reason, nothing is run", async () => {
+    const run = captured();
+    const systemDirectory = () => {
+      throw new Error("cannot ask Windows for its system directory: no kernel32");
+    };
+    await expect(collectFingerprint({ platform: "win32", run, systemDirectory })).rejects.toThrow(
+      "cannot read cpu_id from Win32_Processor ProcessorId: cannot ask Windows for its system directory: no kernel32",
+    );
+    expect(run.calls).toEqual([]);
+  });
+
   test("readOsMachineId runs the MachineGuid query only", async () => {
     const run = captured();
-    expect(await readOsMachineId({ platform: "win32", run })).toEqual({
+    expect(await readOsMachineId({ ...WINDOWS, run })).toEqual({
       source: WINDOWS_QUERIES.machine_id.source,
       value: "8d2f1c4e-3a5b-4c6d-9e8f-0a1b2c3d4e5f",
     });
@@ -79,7 +95,7 @@ describe("Windows collector on captured output", () => {
       ["Win32_DiskDrive", ok(fixture("powershell-blank.txt"))],
       ["MachineGuid", ok(fixture("powershell-machineguid.txt"))],
     ]);
-    await expect(collectFingerprint({ platform: "win32", run })).rejects.toThrow(
+    await expect(collectFingerprint({ ...WINDOWS, run })).rejects.toThrow(
       "cannot read disk_serial from Win32_DiskDrive Index=0 SerialNumber: PowerShell printed no value",
     );
   });
@@ -93,8 +109,8 @@ describe("Windows collector on captured output", () => {
         { exitCode: 1, stdout: "", stderr: "\r\nGet-ItemProperty : Requested registry access is not allowed.\r\nAt line:1 char:34\r\n" },
       ],
     ]);
-    await expect(collectFingerprint({ platform: "win32", run })).rejects.toThrow(
-      `cannot read machine_id from HKLM\\SOFTWARE\\Microsoft\\Cryptography MachineGuid: ${powershellPath()} exited with status 1: "Get-ItemProperty : Requested registry access is not allowed."`,
+    await expect(collectFingerprint({ ...WINDOWS, run })).rejects.toThrow(
+      `cannot read machine_id from HKLM\\SOFTWARE\\Microsoft\\Cryptography MachineGuid: ${powershellPath(WINDOWS.systemDirectory)} exited with status 1: "Get-ItemProperty : Requested registry access is not allowed."`,
     );
   });
 });

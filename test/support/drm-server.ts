@@ -121,6 +121,11 @@ export function startDrmServer(options: DrmServerOptions = {}): DrmServer {
   };
 }
 
+/** Licence tooling: `npx bun test/support/drm-server.ts mint-hardware-bound …` (see drm-mint-cli.ts). */
+if (import.meta.main && process.argv[2] === "mint-hardware-bound") {
+  process.exit(await (await import("./drm-mint-cli.ts")).mintHardwareBoundCli(process.argv.slice(3)));
+}
+
 /** CLI: `npx bun test/support/drm-server.ts [--port N] [--hostname H] [--org-key file] [--prefix /drm] [--db file]`. */
 if (import.meta.main) {
   const { values } = parseArgs({

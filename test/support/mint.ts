@@ -47,3 +47,9 @@ export function hardwareBoundPayload(fingerprint: string, overrides: Record<stri
   });
   return { ...rest, ...overrides };
 }
+
+/** A HARDWARE_BOUND payload bound by a v2 `hardware_binding` (spec 13.3) instead of a fingerprint. */
+export function hardwareBindingPayload(binding: Record<string, unknown>, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const { hardware_fingerprint: _f, ...rest } = hardwareBoundPayload("", { license_key: "LK-TEST-BINDING-V2" });
+  return { ...rest, hardware_binding: binding, ...overrides };
+}
