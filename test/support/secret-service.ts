@@ -1,7 +1,7 @@
 // A private Secret Service for tests: its own D-Bus session daemon and a throwaway,
 // unlocked gnome-keyring whose files live in a temp dir, so a developer's own keyring is
 // never touched. Started from the test itself, so `npm test` runs the os backend for real.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { libcCandidates, libcFunction } from "../../src/libc.ts";
@@ -54,9 +54,29 @@ async function nameOwned(env: Record<string, string | undefined>): Promise<boole
   return (await ask.exited) === 0 && out.includes("boolean true");
 }
 
+/**
+ * A session bus without service directories: nothing is started on demand, so a killed
+ * keyring stays dead (the system's session config would auto-start a fresh, locked one).
+ */
+const BUS_CONFIG = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+`;
+
 export async function startSecretService(): Promise<SecretService> {
   const home = mkdtempSync(join(tmpdir(), "sentinel-keyring-"));
-  const bus = Bun.spawn(["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"], {
+  const config = join(home, "bus.conf");
+  writeFileSync(config, BUS_CONFIG);
+  const bus = Bun.spawn(["dbus-daemon", `--config-file=${config}`, "--nofork", "--nopidfile", "--print-address=1"], {
     stdout: "pipe",
     stderr: "ignore",
   });
