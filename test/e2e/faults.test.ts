@@ -71,6 +71,24 @@ describe("a jammed state lock (a live process holds it)", () => {
   );
 
   test(
+    "a final save that fails never replaces the exit status: the software's own status comes back",
+    async () => {
+      world = await fastWorld(100);
+      const sentinel = await world.start(["wait"]);
+      const { pid } = await waitFor(() => readReport(world.report), "the software to start");
+      const before = await snapshot(world);
+      const release = jamLock(world.stateDir);
+      cleanups.push(release);
+      process.kill(pid, "SIGTERM");
+      expect(await sentinel.exited).toBe(42);
+      expect(sentinel.stderr()).toContain("error: cannot save state: timed out waiting for the state lock");
+      await release();
+      await expectNothingLost(world, before);
+    },
+    TIMEOUT,
+  );
+
+  test(
     "while running: misses consume grace in memory and exhaust it: stopped with 69",
     async () => {
       world = await fastWorld(3);
