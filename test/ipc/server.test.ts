@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import type { StatusSnapshot } from "../../src/ipc/protocol.ts";
 import { type IpcServer, MAX_CONNECTIONS, startIpcServer } from "../../src/ipc/server.ts";
 import { prepareSocketPath } from "../../src/ipc/socket-path.ts";
-import { connectAs, ensureOtherUser, OTHER_USER, PYTHON_MISSING, testAsOtherUser } from "../support/other-user.ts";
+import { connectAs, ensureOtherUser, OTHER_USER, PYTHON, PYTHON_MISSING, testAsOtherUser } from "../support/other-user.ts";
 import { testNeeding } from "../support/system.ts";
 import { connectLineClient, type LineClient } from "./line-client.ts";
 import { FEATURES_JSON, ONLINE, STANDARD_LICENSE } from "./sample.ts";
@@ -177,7 +177,7 @@ describe("security: hostile and careless clients", () => {
     async () => {
       const server = await freshServer();
       const wellBehaved = await connectLineClient(server.path);
-      const flood = Bun.spawn(["python3", join(import.meta.dir, "fixtures", "flood.py"), server.path], {
+      const flood = Bun.spawn([PYTHON, join(import.meta.dir, "fixtures", "flood.py"), server.path], {
         stdout: "pipe",
         stderr: "inherit",
       });

@@ -13,7 +13,7 @@ export const IS_ROOT = process.getuid?.() === 0;
 // The IPC tests' client: prints the health answer, or "permission denied".
 const CONNECT_SCRIPT = readFileSync(join(REPO_ROOT, "test/ipc/fixtures/connect.py"), "utf8");
 // The system interpreter: a root-only pyenv shim would not run as another user.
-const PYTHON = ["/usr/bin/python3", "/usr/local/bin/python3"].find((candidate) => existsSync(candidate)) ?? "python3";
+export const PYTHON = ["/usr/bin/python3", "/usr/local/bin/python3"].find((candidate) => existsSync(candidate)) ?? "python3";
 export const PYTHON_MISSING = missingCommand(PYTHON, "python3");
 
 /** A test that acts as another user: needs root (else skipped) and python3 for the client (system.ts rule). */
