@@ -31,22 +31,55 @@ async function startRunning(w: World) {
   return { sentinel, pid: seen.pid };
 }
 
+/** A fault, applied: returns its undo. */
+type Fault = () => () => unknown;
+
+/**
+ * Before launch (spec 12.1): with `fault` in place a start exits 70 `cannot save state`
+ * matching `reason`, the software never starts; with the fault undone the state opens, nothing lost.
+ */
+async function refusedBeforeLaunch(fault: Fault, reason: RegExp): Promise<void> {
+  expect((await world.run(["exit", "0"])).exitCode).toBe(0);
+  rmSync(world.report);
+  const before = await snapshot(world);
+  const undo = fault();
+  cleanups.push(undo);
+  const result = await world.run(["exit", "0"]);
+  expect(result.exitCode).toBe(70);
+  expect(result.stderr).toMatch(new RegExp(`cannot save state: .*${reason.source}`));
+  expect(existsSync(world.report)).toBe(false);
+  await undo();
+  await expectNothingLost(world, before);
+}
+
+/**
+ * While running (spec 12.1): with `fault` in place, `trigger` makes the server's answer
+ * stop the software with `code`; each failed save is logged naming `reason`; afterwards
+ * (fault undone) the state opens with nothing lost.
+ */
+async function enforcedDespite(fault: Fault, trigger: () => Promise<void>, code: number, reason: RegExp): Promise<string> {
+  const { sentinel, pid } = await startRunning(world);
+  const before = await snapshot(world);
+  const undo = fault();
+  cleanups.push(undo);
+  await trigger();
+  expect(await sentinel.exited).toBe(code);
+  expect(sentinel.stderr()).toMatch(new RegExp(`error: cannot save state: .*${reason.source}.*; the decision stands`));
+  expect(isAlive(pid)).toBe(false);
+  await undo();
+  await expectNothingLost(world, before);
+  return sentinel.stderr();
+}
+
+const revoke = () => world.server.admin.setLicenseStatus(world.licenseKey, "REVOKED");
+const LOCK_TIMEOUT = /timed out waiting for the state lock/;
+
 describe("a jammed state lock (a live process holds it)", () => {
   test(
     "before launch: 70 `cannot save state`, the software never starts, nothing lost",
     async () => {
       world = await fastWorld(100);
-      expect((await world.run(["exit", "0"])).exitCode).toBe(0);
-      rmSync(world.report);
-      const before = await snapshot(world);
-      const release = jamLock(world.stateDir);
-      cleanups.push(release);
-      const result = await world.run(["exit", "0"]);
-      expect(result.exitCode).toBe(70);
-      expect(result.stderr).toContain("cannot save state: timed out waiting for the state lock");
-      expect(existsSync(world.report)).toBe(false);
-      await release();
-      await expectNothingLost(world, before);
+      await refusedBeforeLaunch(() => jamLock(world.stateDir), LOCK_TIMEOUT);
     },
     TIMEOUT,
   );
@@ -55,17 +88,19 @@ describe("a jammed state lock (a live process holds it)", () => {
     "while running: a REVOKED verdict still stops the software (77); the failed saves are logged",
     async () => {
       world = await fastWorld(3);
-      const { sentinel, pid } = await startRunning(world);
-      const before = await snapshot(world);
-      const release = jamLock(world.stateDir);
-      cleanups.push(release);
-      await world.server.admin.setLicenseStatus(world.licenseKey, "REVOKED");
-      expect(await sentinel.exited).toBe(77);
-      expect(sentinel.stderr()).toContain("license has been revoked");
-      expect(sentinel.stderr()).toMatch(/error: cannot save state: timed out waiting for the state lock .+; the decision stands/);
-      expect(isAlive(pid)).toBe(false);
-      await release();
-      await expectNothingLost(world, before);
+      const log = await enforcedDespite(() => jamLock(world.stateDir), revoke, 77, LOCK_TIMEOUT);
+      expect(log).toContain("license has been revoked");
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "while running: misses consume grace in memory and exhaust it: stopped with 69",
+    async () => {
+      world = await fastWorld(3);
+      const outage = () => world.server.admin.injectFault({ kind: "http-502-json" }, 1000);
+      const log = await enforcedDespite(() => jamLock(world.stateDir), outage, 69, LOCK_TIMEOUT);
+      expect(log).toContain("grace period exhausted — shutting down");
     },
     TIMEOUT,
   );
@@ -87,50 +122,15 @@ describe("a jammed state lock (a live process holds it)", () => {
     },
     TIMEOUT,
   );
-
-  test(
-    "while running: misses consume grace in memory and exhaust it: stopped with 69",
-    async () => {
-      world = await fastWorld(3);
-      const { sentinel, pid } = await startRunning(world);
-      const before = await snapshot(world);
-      const release = jamLock(world.stateDir);
-      cleanups.push(release);
-      await world.server.admin.injectFault({ kind: "http-502-json" }, 1000);
-      expect(await sentinel.exited).toBe(69);
-      expect(sentinel.stderr()).toContain("grace period exhausted — shutting down");
-      expect(isAlive(pid)).toBe(false);
-      await release();
-      await world.server.admin.clearFaults();
-      await expectNothingLost(world, before);
-    },
-    TIMEOUT,
-  );
 });
 
 describeNeeding(mountMissing, "the state directory on a full disk (a size-limited tmpfs: ENOSPC)", () => {
-  async function onTmpfs(minuteMs: number): Promise<() => void> {
-    world = await fastWorld(minuteMs);
-    const unmount = mountTmpfs(world.stateDir, "256k");
-    cleanups.push(unmount);
-    expect((await world.run(["exit", "0"])).exitCode).toBe(0);
-    rmSync(world.report);
-    const free = fillDisk(world.stateDir);
-    cleanups.push(free);
-    return free;
-  }
-
   test(
     "before launch: 70 `cannot save state: … ENOSPC`, the software never starts, nothing lost",
     async () => {
-      const free = await onTmpfs(100);
-      const before = await snapshot(world);
-      const result = await world.run(["exit", "0"]);
-      expect(result.exitCode).toBe(70);
-      expect(result.stderr).toMatch(/cannot save state: .*ENOSPC/);
-      expect(existsSync(world.report)).toBe(false);
-      free();
-      await expectNothingLost(world, before);
+      world = await fastWorld(100);
+      cleanups.push(mountTmpfs(world.stateDir, "256k"));
+      await refusedBeforeLaunch(() => fillDisk(world.stateDir), /ENOSPC/);
     },
     TIMEOUT,
   );
@@ -140,49 +140,44 @@ describeNeeding(mountMissing, "the state directory on a full disk (a size-limite
     async () => {
       world = await fastWorld(3);
       cleanups.push(mountTmpfs(world.stateDir, "256k"));
-      const { sentinel, pid } = await startRunning(world);
-      const before = await snapshot(world);
-      const free = fillDisk(world.stateDir);
-      cleanups.push(free);
-      await world.server.admin.setLicenseStatus(world.licenseKey, "REVOKED");
-      expect(await sentinel.exited).toBe(77);
-      expect(sentinel.stderr()).toMatch(/error: cannot save state: .*ENOSPC/);
-      expect(isAlive(pid)).toBe(false);
-      free();
-      await expectNothingLost(world, before);
+      await enforcedDespite(() => fillDisk(world.stateDir), revoke, 77, /ENOSPC/);
     },
     TIMEOUT,
   );
 });
 
 describeNeeding(mountMissing, "a read-only state directory (tmpfs remounted ro)", () => {
+  const readOnly: Fault = () => {
+    remount(world.stateDir, "ro");
+    return () => remount(world.stateDir, "rw");
+  };
+  const files = () => readdirSync(world.stateDir).map((name) => [name, readFileSync(join(world.stateDir, name)).toString("hex")]);
+
   test(
-    "before launch: 70, never started; while running: a verdict still stops it; every file as it was",
+    "before launch: 70, never started, every file as it was",
+    async () => {
+      world = await fastWorld(100);
+      cleanups.push(mountTmpfs(world.stateDir, "1m"));
+      let sealed: string[][] = [];
+      const fault: Fault = () => {
+        sealed = files();
+        const undo = readOnly();
+        return () => {
+          expect(files()).toEqual(sealed);
+          undo();
+        };
+      };
+      await refusedBeforeLaunch(fault, /EROFS/);
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "while running: a verdict still stops the software (77), nothing lost",
     async () => {
       world = await fastWorld(3);
       cleanups.push(mountTmpfs(world.stateDir, "1m"));
-      expect((await world.run(["exit", "0"])).exitCode).toBe(0);
-      rmSync(world.report);
-      const before = await snapshot(world);
-      const files = () => readdirSync(world.stateDir).map((name) => [name, readFileSync(join(world.stateDir, name)).toString("hex")]);
-      const sealed = files();
-      remount(world.stateDir, "ro");
-      cleanups.push(() => remount(world.stateDir, "rw"));
-      const refused = await world.run(["exit", "0"]);
-      expect(refused.exitCode).toBe(70);
-      expect(refused.stderr).toMatch(/cannot save state: .*EROFS/);
-      expect(existsSync(world.report)).toBe(false);
-      expect(files()).toEqual(sealed);
-      await expectNothingLost(world, before);
-
-      remount(world.stateDir, "rw");
-      const { sentinel, pid } = await startRunning(world);
-      remount(world.stateDir, "ro");
-      await world.server.admin.setLicenseStatus(world.licenseKey, "REVOKED");
-      expect(await sentinel.exited).toBe(77);
-      expect(sentinel.stderr()).toMatch(/error: cannot save state: .*EROFS/);
-      expect(isAlive(pid)).toBe(false);
-      await expectNothingLost(world, before);
+      await enforcedDespite(readOnly, revoke, 77, /EROFS/);
     },
     TIMEOUT,
   );

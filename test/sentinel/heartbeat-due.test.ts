@@ -28,37 +28,38 @@ test("nextWakeMs sleeps until due but never past the wall-clock check", () => {
   expect(nextWakeMs(finished, after(5, 2 * HOUR), HOUR, 60_000)).toBe(0);
 });
 
-/** A clock the test moves by hand; real timers still drive the loop's checks. */
-function manualClock() {
-  const reading = { mono: 0, wall: 1_800_000_000_000 };
-  return { reading, clock: { read: () => ({ ...reading }) } };
-}
-
-describe("the loop looks at the wall clock at every check", () => {
-  test("after a suspend (wall clock jumps, monotonic does not) the beat comes at the next check", async () => {
-    const { reading, clock } = manualClock();
-    let beats = 0;
-    const loop = createHeartbeatLoop(HOUR, { onFailure: () => {}, checkMs: 2, clock }, async () => void beats++);
-    loop.start();
-    await Bun.sleep(20);
-    expect(beats).toBe(0);
-    reading.wall += HOUR;
-    while (beats === 0) await Bun.sleep(2);
-    await loop.stop();
-    expect(beats).toBe(1);
-  });
-
-  test("a clock turned back never delays it: the monotonic interval still brings the beat", async () => {
-    const { reading, clock } = manualClock();
-    let beats = 0;
-    const loop = createHeartbeatLoop(HOUR, { onFailure: () => {}, checkMs: 2, clock }, async () => void beats++);
-    loop.start();
-    reading.wall -= 48 * HOUR;
-    await Bun.sleep(20);
-    expect(beats).toBe(0);
-    reading.mono += HOUR;
-    while (beats === 0) await Bun.sleep(2);
-    await loop.stop();
-    expect(beats).toBe(1);
-  });
+describe("the loop looks at both clocks at every check", () => {
+  /** [name, clock moves before the first checks (no beat yet), clock moves that bring the beat]. */
+  const cases: [string, ClockReading, ClockReading][] = [
+    [
+      "after a suspend (wall clock jumps, monotonic does not) the beat comes at the next check",
+      { mono: 0, wall: 0 },
+      { mono: 0, wall: HOUR },
+    ],
+    [
+      "a clock turned back never delays it: the monotonic interval still brings the beat",
+      { mono: 0, wall: -48 * HOUR },
+      { mono: HOUR, wall: 0 },
+    ],
+  ];
+  const move = (reading: ClockReading, by: ClockReading) => {
+    reading.mono += by.mono;
+    reading.wall += by.wall;
+  };
+  for (const [name, meanwhile, then] of cases) {
+    test(name, async () => {
+      const reading = { mono: 0, wall: 1_800_000_000_000 };
+      let beats = 0;
+      const clock = { read: () => ({ ...reading }) };
+      const loop = createHeartbeatLoop(HOUR, { onFailure: () => {}, checkMs: 2, clock }, async () => void beats++);
+      loop.start();
+      move(reading, meanwhile);
+      await Bun.sleep(20);
+      expect(beats).toBe(0);
+      move(reading, then);
+      while (beats === 0) await Bun.sleep(2);
+      await loop.stop();
+      expect(beats).toBe(1);
+    });
+  }
 });
