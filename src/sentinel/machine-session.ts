@@ -90,6 +90,9 @@ export async function openMachineSession(license: License, options: SessionOptio
     if (!machineKey.created || !current.activated) return { state: current, verdict: { kind: "continue" } };
     log.warn("the machine key is missing from the keystore: a new one was made and this machine activates again");
     return { state: { ...current, activated: false }, verdict: { kind: "continue" } };
+  }).catch((error) => {
+    machineKey.zero();
+    throw error;
   });
   return {
     state: opened.state,
