@@ -2,6 +2,7 @@
 // and maps every failure to one line on stderr and the exit code of spec 9.3.
 import { stripVTControlCharacters } from "node:util";
 import { type ArgsDef, type CommandDef, parseArgs, renderUsage } from "citty";
+import { jsonRequested, printJsonFailure } from "./commands/output.ts";
 import { printVersion } from "./commands/version.ts";
 import { describeError, ExitCode, SentinelError, UsageError } from "./errors.ts";
 import { type LogLevelName, log, setLogLevel } from "./log.ts";
@@ -85,13 +86,17 @@ async function dispatch(argv: string[]): Promise<number> {
 }
 
 let exitCode: number;
+let failure = "";
 try {
   exitCode = await dispatch(process.argv.slice(2));
+  if (exitCode !== ExitCode.ok) failure = `stopped with exit status ${exitCode}`;
 } catch (error) {
   exitCode = error instanceof SentinelError ? error.exitCode : ExitCode.internal;
-  log.error(error instanceof SentinelError ? error.message : `internal error: ${describeError(error)}`);
+  failure = error instanceof SentinelError ? error.message : `internal error: ${describeError(error)}`;
+  log.error(failure);
   if (error instanceof Error && error.stack) log.debug(error.stack);
 }
+if (failure && jsonRequested(process.argv.slice(2))) printJsonFailure(exitCode, failure);
 // Exit explicitly once stdout has drained: a timed-out keystore probe or an
 // abandoned request must not keep the process alive.
 process.stdout.write("", () => process.exit(exitCode));

@@ -1,11 +1,10 @@
 // Choosing and opening the keystore backend (spec 5.2): --keystore beats
 // SENTINEL_KEYSTORE beats "auto"; auto probes the OS store and otherwise uses the file.
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { ConfigError, describeError, UsageError } from "../errors.ts";
 import { log } from "../log.ts";
-import { createFileKeystore, KEYSTORE_FILE } from "./file.ts";
-import type { Keystore } from "./keystore.ts";
+import { recordedBackend, sealedBackendUnavailable } from "./backend-record.ts";
+import { createFileKeystore } from "./file.ts";
+import type { Keystore, KeystoreBackend } from "./keystore.ts";
 import { createOsKeystore, probeOsKeystore } from "./os.ts";
 
 export type KeystoreChoice = "auto" | "os" | "file";
@@ -32,13 +31,9 @@ export interface OpenKeystoreOptions {
 /** The keystore to use; throws ConfigError (78) naming what failed and the other choice. */
 export async function openKeystore(options: OpenKeystoreOptions): Promise<Keystore> {
   const { choice, stateDir } = options;
+  const recorded = recordedBackend(stateDir);
+  if (recorded) return openRecorded(options, recorded);
   if (choice === "file") return openFileKeystore(options, "use --keystore os");
-  // A directory whose keys already live in keystore.enc keeps them there: switching to the
-  // OS store because D-Bus came up later would orphan the state and the machine key.
-  if (choice === "auto" && existsSync(join(stateDir, KEYSTORE_FILE))) {
-    log.debug(`keystore: file (${KEYSTORE_FILE} already holds this state directory's keys)`);
-    return openFileKeystore(options, "use --keystore os");
-  }
   const failure = await probeOs(options);
   if (failure === null) {
     log.debug("keystore: os (the OS credential store answered the probe)");
@@ -47,6 +42,30 @@ export async function openKeystore(options: OpenKeystoreOptions): Promise<Keysto
   if (choice === "os") throw new ConfigError(`OS keystore unusable: ${failure} (use --keystore file)`);
   log.debug(`keystore: file (OS keystore unusable: ${failure})`);
   return openFileKeystore(options, `and the OS keystore is unusable too: ${failure}`);
+}
+
+/**
+ * Spec 12.2: a sealed directory opens only with the backend that sealed it. Switching
+ * because a probe failed once (or D-Bus came up later) would read the state as tampered
+ * and burn a seat; a different explicit choice is refused for the same reason.
+ */
+async function openRecorded(options: OpenKeystoreOptions, recorded: KeystoreBackend): Promise<Keystore> {
+  const { choice, stateDir } = options;
+  if (choice !== "auto" && choice !== recorded)
+    throw new ConfigError(
+      `the state in ${stateDir} is sealed by the ${recorded} keystore, not ${choice} (use --keystore ${recorded} or auto)`,
+    );
+  log.debug(`keystore: ${recorded} (the state directory is sealed by it)`);
+  if (recorded === "file") {
+    try {
+      return await createFileKeystore({ stateDir, osMachineId: await options.osMachineId() });
+    } catch (error) {
+      throw sealedBackendUnavailable(stateDir, "file", `cannot read the OS machine id: ${describeError(error)}`);
+    }
+  }
+  const failure = await probeOs(options);
+  if (failure !== null) throw sealedBackendUnavailable(stateDir, "os", failure);
+  return createOsKeystore(stateDir);
 }
 
 /** Null when the OS store works, else what failed. */

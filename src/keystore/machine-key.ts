@@ -9,6 +9,8 @@ import { decodeText, Entry, encodeText, type Keystore, UnreadableEntryError } fr
 /** The machine key as bytes only; `zero()` overwrites them once they are no longer needed. */
 export interface MachineKey {
   readonly secret: Uint8Array;
+  /** True when no usable key was stored and this one was just made (spec 12.3). */
+  readonly created: boolean;
   zero(): void;
 }
 
@@ -22,9 +24,9 @@ const unserialized: Serialize = (fn) => fn();
  * lock, two sentinels starting at once on a fresh machine agree on one key.
  */
 export async function loadOrCreateMachineKey(keystore: Keystore, serialize: Serialize = unserialized): Promise<MachineKey> {
-  const secret = await serialize(async () => {
+  const { secret, created } = await serialize(async () => {
     const stored = await loadStored(keystore);
-    if (stored) return stored;
+    if (stored) return { secret: stored, created: false };
     const made = generateSecretKey();
     const pem = encodeText(writePrivateKeyPem(made));
     try {
@@ -32,9 +34,9 @@ export async function loadOrCreateMachineKey(keystore: Keystore, serialize: Seri
     } finally {
       pem.fill(0);
     }
-    return made;
+    return { secret: made, created: true };
   });
-  return { secret, zero: () => secret.fill(0) };
+  return { secret, created, zero: () => secret.fill(0) };
 }
 
 /** The stored scalar; null when there is none or it is unusable (a new machine identity follows). */

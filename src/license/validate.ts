@@ -57,7 +57,8 @@ export function validatePayload(payloadText: string, values: Record<string, unkn
   };
   if (fields.has("issued_at")) license.issuedAt = fields.string("issued_at");
   if (licenseType === "STANDARD") {
-    if (fields.has("server_url")) license.serverUrl = fields.nonEmptyString("server_url");
+    // Spec 12.6: an empty server_url counts as not given, like an empty --server-url.
+    if (fields.has("server_url") && fields.string("server_url") !== "") license.serverUrl = fields.string("server_url");
     const [interval, grace] = STANDARD_ONLY.map((name) => {
       if (!fields.has(name)) throw new LicenseError(`STANDARD license missing ${name}`);
       return fields.positiveInteger(name);

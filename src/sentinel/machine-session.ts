@@ -1,29 +1,42 @@
 // The machine's side of a STANDARD run: keystore, machine key and the state
 // store, opened together. Every decision is taken on the freshly loaded state,
-// under the state lock, and saved before the caller acts on it (spec 8.3).
+// under the state lock, and saved before the caller acts on it (spec 8.3). Once the
+// software runs, the state in memory is authoritative: a save that fails is logged
+// and retried at the next event, and the decision stands (spec 12.1).
+import { describeError } from "../errors.ts";
 import { readOsMachineId } from "../hardware/fingerprint.ts";
 import { openKeystore, resolveKeystoreChoice } from "../keystore/auto.ts";
 import { loadOrCreateMachineKey } from "../keystore/machine-key.ts";
 import { guardMemory } from "../keystore/memory-guard.ts";
 import type { License } from "../license/validate.ts";
 import { log } from "../log.ts";
-import { resolveStateDir } from "../state/location.ts";
+import { ensureStateDir, resolveStateDir } from "../state/location.ts";
 import { openStateStore } from "../state/store.ts";
-import { type HeartbeatDecision, type Loaded, type SentinelState, startingState } from "./policy.ts";
+import { type HeartbeatDecision, keepStricter, type Loaded, type SentinelState, startingState } from "./policy.ts";
+import { cannotSave } from "./save-failure.ts";
+import { lockTimeoutMs } from "./timing.ts";
 
 export interface SessionOptions {
   stateDir?: string;
   keystore?: string;
 }
 
+export type Choose = (current: SentinelState, now: number) => HeartbeatDecision;
+
 export interface MachineSession {
   /** The state as it stood after opening (first run, licence change and tampering applied). */
   readonly state: SentinelState;
   readonly machineSecret: Uint8Array;
-  /** Re-loads under the lock, decides on the latest state, saves, and returns the decision. */
-  decide(choose: (current: SentinelState, now: number) => HeartbeatDecision): Promise<HeartbeatDecision>;
+  /**
+   * Re-loads under the lock, decides on the latest state, saves, and returns the decision.
+   * Before launch a failed save throws (70); once `launched()`, it is logged and the
+   * decision, taken on the state in memory, is returned all the same.
+   */
+  decide(choose: Choose): Promise<HeartbeatDecision>;
   /** Saves the latest state as it stands (with the time seen), deciding nothing; returns it. */
   touch(): Promise<SentinelState>;
+  /** The software is about to start: from now on the state in memory is authoritative. */
+  launched(): void;
   deleteState(): Promise<void>;
   /** Zeroes the machine key. */
   close(): Promise<void>;
@@ -38,31 +51,57 @@ export async function openMachineSession(license: License, options: SessionOptio
     stateDir: dir,
     osMachineId: async () => (await readOsMachineId()).value,
   });
+  // A directory that cannot be made is a configuration problem (78), not a failed save.
+  ensureStateDir(dir);
   // The store first: its lock keeps two first starts from storing two different keys.
-  const store = openStateStore({ stateDir: dir, keystore });
-  const machineKey = await loadOrCreateMachineKey(keystore, store.withLock);
+  const store = openStateStore({ stateDir: dir, keystore, lockTimeoutMs: lockTimeoutMs() });
+  const machineKey = await loadOrCreateMachineKey(keystore, store.withLock).catch(cannotSave);
   guardMemory(machineKey.secret);
 
-  const decide = async (choose: (current: SentinelState, now: number) => HeartbeatDecision): Promise<HeartbeatDecision> => {
+  let memory: SentinelState | undefined;
+  let running = false;
+
+  const decide = async (choose: Choose): Promise<HeartbeatDecision> => {
     let decision: HeartbeatDecision | undefined;
-    await store.update((loaded: Loaded) => {
-      if (loaded.kind === "tampered")
-        log.warn(`local licence state was tampered with (${loaded.reason}): starting over with a new machine id and no grace`);
-      // One clock reading per decision, for the state and the rule alike.
-      const now = nowSeconds();
-      decision = choose(startingState(loaded, license, now), now);
-      return decision.state;
-    });
+    try {
+      await store.update((loaded: Loaded) => {
+        if (loaded.kind === "tampered")
+          log.warn(`local licence state was tampered with (${loaded.reason}): starting over with a new machine id and no grace`);
+        // One clock reading per decision, for the state and the rule alike.
+        const now = nowSeconds();
+        decision = choose(keepStricter(startingState(loaded, license, now), memory), now);
+        return decision.state;
+      });
+    } catch (error) {
+      if (!running || memory === undefined) cannotSave(error);
+      log.error(`cannot save state: ${describeError(error)}; the decision stands and the save is retried at the next event`);
+      if (decision === undefined) {
+        const now = nowSeconds();
+        decision = choose({ ...memory, last_seen: Math.max(memory.last_seen, now) }, now);
+      }
+    }
+    memory = (decision as HeartbeatDecision).state;
     return decision as HeartbeatDecision;
   };
 
   const touch = async () => (await decide((current) => ({ state: current, verdict: { kind: "continue" } }))).state;
-  const opened = await touch();
+  const opened = await decide((current) => {
+    // Spec 12.3: a machine key lost from a working keystore means activating again, same machine id.
+    if (!machineKey.created || !current.activated) return { state: current, verdict: { kind: "continue" } };
+    log.warn("the machine key is missing from the keystore: a new one was made and this machine activates again");
+    return { state: { ...current, activated: false }, verdict: { kind: "continue" } };
+  }).catch((error) => {
+    machineKey.zero();
+    throw error;
+  });
   return {
-    state: opened,
+    state: opened.state,
     machineSecret: machineKey.secret,
     decide,
     touch,
+    launched: () => {
+      running = true;
+    },
     deleteState: () => store.delete(),
     close: async () => machineKey.zero(),
   };

@@ -43,6 +43,23 @@ export function startingState(loaded: Loaded, license: License, now: number): Se
   };
 }
 
+/**
+ * Spec 12.1: while the software runs the state in memory is authoritative, so a decision
+ * the disk missed (a failed save) is never undone by re-loading: for the same machine and
+ * licence, the lower grace, the exhausted flag and the latest times win.
+ */
+export function keepStricter(loaded: SentinelState, memory: SentinelState | undefined): SentinelState {
+  if (!memory || memory.machine_id !== loaded.machine_id || memory.license_key !== loaded.license_key) return loaded;
+  return {
+    ...loaded,
+    activated: loaded.activated && memory.activated,
+    grace_remaining_seconds: Math.min(loaded.grace_remaining_seconds, memory.grace_remaining_seconds),
+    grace_exhausted: loaded.grace_exhausted || memory.grace_exhausted,
+    last_heartbeat_success: Math.max(loaded.last_heartbeat_success ?? 0, memory.last_heartbeat_success ?? 0) || null,
+    last_seen: Math.max(loaded.last_seen, memory.last_seen),
+  };
+}
+
 /** True when `now` is more than an hour behind the latest time this machine has seen. */
 export function clockTurnedBack(state: SentinelState, now: number): boolean {
   return now < state.last_seen - CLOCK_TOLERANCE_SECONDS;

@@ -1,13 +1,12 @@
 // Flow 8.2: steps 1–6 before launch (shared with `activate`), then the
 // software with the heartbeat loop. Every decision comes from policy.ts and is
 // saved, under the state lock, before it is acted on.
-import { TEST_BUILD } from "../build-info.ts";
 import { publicPointOf } from "../crypto/es256.ts";
 import { writePublicKeyPem } from "../crypto/pem.ts";
 import { createDrmClient, type DrmClient } from "../drm/client.ts";
 import { isDecommissionRequested, type Outcome, payloadStatus } from "../drm/outcome.ts";
 import { resolveServerUrl } from "../drm/server-url.ts";
-import { DeniedError, LicenseError, UnavailableError } from "../errors.ts";
+import { DeniedError, describeError, InternalError, LicenseError, UnavailableError } from "../errors.ts";
 import { utcDay } from "../license/fields.ts";
 import type { License } from "../license/validate.ts";
 import { log } from "../log.ts";
@@ -26,14 +25,9 @@ import {
 } from "./policy.ts";
 import type { Shutdown } from "./shutdown.ts";
 import { superviseSoftware } from "./supervise.ts";
+import { minuteMs, wallCheckMs } from "./timing.ts";
 
 export type StandardOptions = SessionOptions & { serverUrl?: string; softwareVersion?: string };
-
-/** The length of a licence "minute": real in release builds, shortened by tests in test builds. */
-function minuteMs(): number {
-  const scaled = Number(TEST_BUILD ? process.env.SENTINEL_TEST_MINUTE_MS : undefined);
-  return Number.isFinite(scaled) && scaled > 0 ? scaled : 60_000;
-}
 
 function toCallOutcome(outcome: Outcome): CallOutcome {
   if (outcome.class !== "verified") return outcome;
@@ -118,7 +112,8 @@ async function decommission(session: MachineSession, client: DrmClient, license:
   log.warn("the vendor has decommissioned this machine");
   const ack = await client.decommissionAck({ licenseKey: license.licenseKey });
   if (ack.class !== "verified") log.warn(`decommission acknowledgement failed: ${ack.class === "rejected" ? ack.message : ack.reason}`);
-  await session.deleteState();
+  // The verdict stands even when the file cannot be deleted (spec 12.1).
+  await session.deleteState().catch((error) => log.error(`cannot delete the state: ${describeError(error)}`));
   throw new DeniedError("machine decommissioned");
 }
 
@@ -137,7 +132,10 @@ export async function runStandard(license: License, orgKey: OrgKey, request: Lau
   let decommissioned = false;
   const intervalMs = (license.heartbeatIntervalMinutes as number) * minuteMs();
 
-  const loop = createHeartbeatLoop(intervalMs, async ({ stopping, stopped }) => {
+  // A beat that fails without a decision stops the software: never run on no decision (12.1).
+  const onFailure = (error: unknown) =>
+    request.shutdown.request({ kind: "licence", error: new InternalError(`heartbeat failed: ${describeError(error)}`) });
+  const loop = createHeartbeatLoop(intervalMs, { onFailure, checkMs: wallCheckMs() }, async ({ stopping, stopped }) => {
     const answer = await Promise.race([
       client.heartbeat({ licenseKey: license.licenseKey, softwareVersion: options.softwareVersion }),
       stopping,
@@ -158,6 +156,7 @@ export async function runStandard(license: License, orgKey: OrgKey, request: Lau
       await decommission(session, client, license).catch((error: DeniedError) => request.shutdown.request({ kind: "licence", error }));
     }
   });
+  session.launched();
 
   try {
     return await superviseSoftware({

@@ -1,11 +1,11 @@
-// Inter-process lock files in the state directory (spec 5.3). A lock is a file made
-// atomically with link(2), holding "<pid> <nonce> <boot>"; a dead holder's lock is
+// Inter-process lock files in the state directory (spec 5.3, 12.7). A lock is a file made
+// atomically with link(2), holding "<pid> <nonce> <boot> <start>"; a dead holder's lock is
 // broken only by whoever holds "<lock>.break-<nonce>", so two breakers can never both win.
 import { linkSync, readdirSync, readFileSync } from "node:fs";
-import { uptime } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { InternalError } from "../errors.ts";
 import { ioError, randomHex, removeQuietly, writeTempFile } from "./atomic-file.ts";
+import { BOOT_ID, OWN_START, processStartTime, sameBoot } from "./process-identity.ts";
 import { isProcessAlive } from "./stale-files.ts";
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
@@ -14,24 +14,25 @@ interface Token {
   pid: number;
   nonce: string;
   boot: string;
+  /** The holder's start time ("-" unknown, or a lock written before start times were recorded). */
+  start: string;
 }
 
-/** Which boot a pid belongs to: a lock left by a power cut must not block a reused pid after reboot. */
-const BOOT = (() => {
-  try {
-    return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
-  } catch {
-    return `t${Math.round(Date.now() / 1000 - uptime())}`;
-  }
-})();
+/** Nonces of the locks this process holds or is acquiring: any other lock naming our pid is an earlier process's. */
+const ours = new Set<string>();
 
-function sameBoot(a: string, b: string): boolean {
-  // Boot times estimated from the clock drift with clock steps: allow two minutes.
-  if (a.startsWith("t") && b.startsWith("t")) return Math.abs(Number(a.slice(1)) - Number(b.slice(1))) <= 120;
-  return a === b;
+/**
+ * A holder is stale when it belongs to another boot, its pid is gone, its pid is ours but
+ * the lock is not (an earlier process with our pid: containers reuse pids), or its pid is
+ * alive but started at another time than the holder did.
+ */
+function isStale(holder: Token): boolean {
+  if (!sameBoot(holder.boot, BOOT_ID)) return true;
+  if (holder.pid === process.pid) return !ours.has(holder.nonce);
+  if (!isProcessAlive(holder.pid)) return true;
+  const start = holder.start === "-" ? "-" : processStartTime(holder.pid);
+  return start !== "-" && start !== holder.start;
 }
-
-const isStale = (holder: Token) => !sameBoot(holder.boot, BOOT) || !isProcessAlive(holder.pid);
 
 /** The holder of `path`: undefined when there is no lock, null when the file is not a lock token. */
 function readToken(path: string): Token | null | undefined {
@@ -42,8 +43,8 @@ function readToken(path: string): Token | null | undefined {
     if ((error as { code?: unknown }).code === "ENOENT") return undefined;
     throw ioError(`cannot read lock ${path}`, error);
   }
-  const match = /^(\d+) ([0-9a-f]{12}) (\S+)\n$/.exec(text);
-  return match ? { pid: Number(match[1]), nonce: match[2] as string, boot: match[3] as string } : null;
+  const match = /^(\d+) ([0-9a-f]{12}) (\S+)(?: (\S+))?\n$/.exec(text);
+  return match ? { pid: Number(match[1]), nonce: match[2] as string, boot: match[3] as string, start: match[4] ?? "-" } : null;
 }
 
 /** Runs `fn` holding the lock file `path`; waits at most `timeoutMs` for it. Not re-entrant. */
@@ -58,12 +59,18 @@ export async function withLock<T>(path: string, fn: () => Promise<T>, timeoutMs 
 }
 
 async function acquire(path: string, deadline: number): Promise<Token> {
-  const mine = { pid: process.pid, nonce: randomHex(6), boot: BOOT };
+  const mine = { pid: process.pid, nonce: randomHex(6), boot: BOOT_ID, start: OWN_START };
   // The token is complete before the lock name exists: a holder killed at any instant leaves a readable lock.
-  const temp = writeTempFile(dirname(path), basename(path), new TextEncoder().encode(`${mine.pid} ${mine.nonce} ${mine.boot}\n`));
+  const text = `${mine.pid} ${mine.nonce} ${mine.boot} ${mine.start}\n`;
+  const temp = writeTempFile(dirname(path), basename(path), new TextEncoder().encode(text));
+  ours.add(mine.nonce);
+  let acquired = false;
   try {
     for (let attempt = 0; ; attempt++) {
-      if (tryLink(temp, path)) return mine;
+      if (tryLink(temp, path)) {
+        acquired = true;
+        return mine;
+      }
       const holder = readToken(path);
       if (holder === undefined) continue; // released between our link and our read
       if (holder !== null && isStale(holder)) {
@@ -74,6 +81,7 @@ async function acquire(path: string, deadline: number): Promise<Token> {
       await Bun.sleep(1 + Math.random() * Math.min(1 + attempt, 20));
     }
   } finally {
+    if (!acquired) ours.delete(mine.nonce);
     removeQuietly(temp);
   }
 }
@@ -109,6 +117,8 @@ function release(path: string, token: Token): void {
     if (readToken(path)?.nonce === token.nonce) removeQuietly(path);
   } catch {
     // Unreadable lock: it is not ours to remove.
+  } finally {
+    ours.delete(token.nonce);
   }
 }
 

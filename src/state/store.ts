@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { InternalError } from "../errors.ts";
+import { recordOsBackend } from "../keystore/backend-record.ts";
 import { decodeText, Entry, type EntryName, encodeText, type Keystore, UnreadableEntryError } from "../keystore/keystore.ts";
 import { defaultFs, ioError, removeFileDurably, type StateFs, writeFileAtomic } from "./atomic-file.ts";
 import { ensureStateDir } from "./location.ts";
@@ -122,6 +123,8 @@ export function openStateStore(options: StateStoreOptions): StateStore {
     const base = Math.max(loaded.kind === "ok" ? loaded.state.generation : 0, known);
     const checked = checkState({ ...next, generation: base + 1 });
     if (typeof checked === "string") throw new InternalError(`refusing to save an invalid state: ${checked}`);
+    // The record of who sealed the directory exists before anything it seals (spec 12.2).
+    if (keystore.backend === "os") recordOsBackend(stateDir, fs);
     const key = await writingKey();
     // The keystore must vouch for a generation before a file carrying it exists, or a
     // crash between the two writes would read back as tampering.

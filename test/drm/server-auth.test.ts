@@ -112,16 +112,20 @@ describe("security: the server refuses", () => {
     expect(await fixture.server.admin.listMachines(fixture.licenseKey)).toHaveLength(1);
   });
 
-  test("a re-activation that would swap an active machine's key", async () => {
-    const intruder = generateKeyPair();
-    const body = {
-      license_key: fixture.licenseKey,
-      machine_id: machine.machineId,
-      machine_public_key_pem: intruder.publicPem,
-      platform: "LINUX_AMD64",
-      software_version: "1",
-    };
-    expect((await rawRequest({ endpoint: "activate", body, secret: intruder.secret }).send()).status).toBe(403);
+  test("spec 12.3: a re-activation under a new key (a machine that lost its key) keeps the seat; the old key is refused from then on", async () => {
+    const own = await startDrmFixture();
+    try {
+      const original = own.machine();
+      expect((await original.activate()).class).toBe("verified");
+      const rekeyed = own.machine({ machineId: original.machineId });
+      expect((await rekeyed.activate()).class).toBe("verified");
+      const machines = await own.server.admin.listMachines(own.licenseKey);
+      expect(machines.map((m) => [m.machine_id, m.public_key_pem])).toEqual([[original.machineId, rekeyed.key.publicPem]]);
+      expect(await original.heartbeat()).toMatchObject({ class: "rejected" });
+      expect((await rekeyed.heartbeat()).class).toBe("verified");
+    } finally {
+      await own.stop();
+    }
   });
 
   test("the real client with a clock 10 minutes off is rejected, not retried", async () => {

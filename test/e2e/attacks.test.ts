@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { runSentinel } from "../support/binary.ts";
 import { keyPairFromPem } from "../support/keys.ts";
 import { hardwareBoundPayload, isoDay, mintLicense, standardPayload } from "../support/mint.ts";
-import { connectAs, ensureOtherUser, IS_ROOT, OTHER_USER, runAs } from "../support/other-user.ts";
+import { connectAs, ensureOtherUser, IS_ROOT, OTHER_USER, runAs, testAsOtherUser } from "../support/other-user.ts";
 import { VECTORS } from "../support/paths.ts";
 import { fixtureRunArgs, isAlive, readReport, startSentinel, waitFor, workspace } from "../support/sentinel-process.ts";
 import { endpointsSeen, standardWorld, type World, type WorldOptions } from "../support/standard-world.ts";
@@ -464,7 +464,7 @@ describe("attacks on the build", () => {
 });
 
 describe("attacks by another local user", () => {
-  test.skipIf(!IS_ROOT)(
+  testAsOtherUser(
     "attack: another user connecting to a running sentinel's socket is refused (0700 directory, and the 0600 socket on its own)",
     async () => {
       ensureOtherUser();

@@ -57,7 +57,7 @@ describe("sentinel status", () => {
     const human = await runSentinel(["status"], { env });
     expect(human.exitCode).toBe(0);
     expect(human.stdout).toBe(`no licence state in ${join(world.dir, "never-used")}\n`);
-    expect(JSON.parse((await runSentinel(["status", "--json"], { env })).stdout)).toEqual({ state: null });
+    expect(JSON.parse((await runSentinel(["status", "--json"], { env })).stdout)).toEqual({ ok: true, state: null });
     expect(existsSync(join(world.dir, "never-used"))).toBe(false);
   });
 
@@ -84,6 +84,7 @@ describe("sentinel fingerprint", () => {
     const json = await runSentinel(["fingerprint", "--json"], { env });
     const document = JSON.parse(json.stdout);
     expect(document).toMatchObject({
+      ok: true,
       fingerprint: expected,
       parts: {
         cpu_id: { source: "/sys/class/dmi/id/product_uuid" },
@@ -94,5 +95,34 @@ describe("sentinel fingerprint", () => {
     expect(Object.keys(document.v2.components).sort()).toEqual(["disk_serial", "machine_id", "product_uuid"]);
     expect(json.stdout).not.toContain("WD-WCC4N7KJ1234");
     expect(json.stdout).not.toContain("5f3e7c2a9b8d4e1f8a6b0c2d4e6f8a1b");
+  });
+});
+
+describe("spec 12.9: --json prints one document on failure too", () => {
+  test("each command's failure: ok false, the exit code and the message, on stdout; success carries ok true", async () => {
+    world = await standardWorld();
+    const missing = join(world.dir, "missing.lic");
+    const cases: Array<[string[], Record<string, string | undefined>, number, string]> = [
+      [["verify", "--license", missing, "--json"], {}, 65, `license file not found: ${missing}`],
+      [["activate", "--license", missing, "--json"], world.env, 65, `license file not found: ${missing}`],
+      [
+        ["activate", "--license", world.licensePath, "--server-url", "http://127.0.0.1:9", "--json"],
+        world.env,
+        69,
+        "activation failed: DRM server unreachable",
+      ],
+      [["status", "--json", "--bogus"], world.env, 64, "unknown flag: --bogus"],
+      [["run", "--license", world.licensePath, "--software", "/bin/true", "--json"], world.env, 64, "unknown flag: --json"],
+    ];
+    for (const [args, env, code, message] of cases) {
+      const result = await runSentinel(args, { env });
+      expect({ args, code: result.exitCode }).toEqual({ args, code });
+      const printed = JSON.parse(result.stdout);
+      expect(printed).toEqual({ ok: false, exit_code: code, error: message });
+      expect(result.stdout.trim().split("\n")).toHaveLength(1);
+      expect(result.stderr).toContain(printed.error);
+    }
+    const ok = JSON.parse((await runSentinel(["verify", "--license", world.licensePath, "--json"])).stdout);
+    expect(ok).toMatchObject({ ok: true, valid: true, license_key: world.licenseKey });
   });
 });

@@ -41,7 +41,8 @@ const RULES: Record<string, Rule> = {
   features: { kind: "object", property: "featuresJson", valid: (v) => typeof v === "object" && v !== null && !Array.isArray(v) },
   issued_at: { kind: "string", property: "issuedAt", valid: (v) => absent(v) || typeof v === "string" },
   // STANDARD only; a HARDWARE_BOUND licence ignores it.
-  server_url: { kind: "string", property: "serverUrl", valid: (v, type) => type !== "STANDARD" || absent(v) || nonEmpty(v) },
+  // An empty one counts as absent (spec 12.6).
+  server_url: { kind: "string", property: "serverUrl", valid: (v, type) => type !== "STANDARD" || absent(v) || typeof v === "string" },
   heartbeat_interval_minutes: {
     kind: "int",
     property: "heartbeatIntervalMinutes",
@@ -105,7 +106,11 @@ const NEAR_MISSES: Record<Kind, fc.Arbitrary<unknown>> = {
 /** What the loaded licence must hold for a field that was accepted. */
 function expectedProperty(field: string, value: unknown, type: string): unknown {
   // Absent, null, ignored (server_url of a HARDWARE_BOUND licence) or empty (a STANDARD fingerprint): not set.
-  if (absent(value) || (field === "server_url" && type !== "STANDARD") || (field === "hardware_fingerprint" && type === "STANDARD"))
+  if (
+    absent(value) ||
+    (field === "server_url" && (type !== "STANDARD" || value === "")) ||
+    (field === "hardware_fingerprint" && type === "STANDARD")
+  )
     return undefined;
   if (field === "features") return text(value);
   if (RULES[field]?.kind === "int") return integerOf(value);

@@ -5,7 +5,8 @@ import { dirname, join } from "node:path";
 import type { StatusSnapshot } from "../../src/ipc/protocol.ts";
 import { type IpcServer, MAX_CONNECTIONS, startIpcServer } from "../../src/ipc/server.ts";
 import { prepareSocketPath } from "../../src/ipc/socket-path.ts";
-import { connectAs, ensureOtherUser, IS_ROOT, OTHER_USER } from "../support/other-user.ts";
+import { connectAs, ensureOtherUser, OTHER_USER, PYTHON, PYTHON_MISSING, testAsOtherUser } from "../support/other-user.ts";
+import { testNeeding } from "../support/system.ts";
 import { connectLineClient, type LineClient } from "./line-client.ts";
 import { FEATURES_JSON, ONLINE, STANDARD_LICENSE } from "./sample.ts";
 
@@ -170,30 +171,37 @@ describe("security: hostile and careless clients", () => {
     wellBehaved.close();
   });
 
-  test("a client that floods requests and never reads is dropped; a well-behaved one keeps its answers", async () => {
-    const server = await freshServer();
-    const wellBehaved = await connectLineClient(server.path);
-    const flood = Bun.spawn(["python3", join(import.meta.dir, "fixtures", "flood.py"), server.path], { stdout: "pipe", stderr: "inherit" });
-    let floodDone = false;
-    const floodResult = Promise.all([flood.exited, new Response(flood.stdout).text()]).finally(() => {
-      floodDone = true;
-    });
-    let answered = 0;
-    do {
-      expect(await wellBehaved.request({ method: "get_status", id: answered })).toMatchObject({ status: "ok", id: answered });
-      answered++;
-    } while (!floodDone);
-    const [code, output] = await floodResult;
-    expect(output.trim()).toBe("dropped");
-    expect(code).toBe(0);
-    expect(answered).toBeGreaterThan(0);
-    expect(await wellBehaved.request({ method: "health", id: "after" })).toEqual({ status: "ok", id: "after" });
-    wellBehaved.close();
-  });
+  testNeeding(
+    PYTHON_MISSING,
+    "a client that floods requests and never reads is dropped; a well-behaved one keeps its answers",
+    async () => {
+      const server = await freshServer();
+      const wellBehaved = await connectLineClient(server.path);
+      const flood = Bun.spawn([PYTHON, join(import.meta.dir, "fixtures", "flood.py"), server.path], {
+        stdout: "pipe",
+        stderr: "inherit",
+      });
+      let floodDone = false;
+      const floodResult = Promise.all([flood.exited, new Response(flood.stdout).text()]).finally(() => {
+        floodDone = true;
+      });
+      let answered = 0;
+      do {
+        expect(await wellBehaved.request({ method: "get_status", id: answered })).toMatchObject({ status: "ok", id: answered });
+        answered++;
+      } while (!floodDone);
+      const [code, output] = await floodResult;
+      expect(output.trim()).toBe("dropped");
+      expect(code).toBe(0);
+      expect(answered).toBeGreaterThan(0);
+      expect(await wellBehaved.request({ method: "health", id: "after" })).toEqual({ status: "ok", id: "after" });
+      wellBehaved.close();
+    },
+  );
 });
 
 describe("security: other local users", () => {
-  test.skipIf(!IS_ROOT)("another Unix user cannot connect: the 0700 directory and the 0600 socket each refuse it", async () => {
+  testAsOtherUser("another Unix user cannot connect: the 0700 directory and the 0600 socket each refuse it", async () => {
     ensureOtherUser();
     const prepared = await freshServer();
     expect(await connectAs(OTHER_USER, prepared.path)).toBe("permission denied");

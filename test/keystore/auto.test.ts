@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, UsageError } from "../../src/errors.ts";
 import { type KeystoreChoice, openKeystore, resolveKeystoreChoice } from "../../src/keystore/auto.ts";
 import { removeTempRoots, tempRoot } from "../state/helpers.ts";
+import { missingLibrary, testNeeding } from "../support/system.ts";
 
 afterAll(removeTempRoots);
 
@@ -20,6 +21,7 @@ async function openInChild(bus: string, args: string[]) {
 }
 
 const NO_BUS = "unix:path=/nonexistent/sentinel-test-bus";
+const LIBSECRET = missingLibrary("libsecret-1.so.0", "secret_password_store_sync", "libsecret-1-0");
 
 describe("resolveKeystoreChoice", () => {
   const cases: [string, string | undefined, Record<string, string>, KeystoreChoice][] = [
@@ -47,7 +49,8 @@ describe("openKeystore", () => {
     expect(existsSync(stateDir)).toBe(false);
   });
 
-  test("a hung D-Bus costs only the probe timeout", async () => {
+  // Without libsecret the probe fails at once instead of waiting on the bus.
+  testNeeding(LIBSECRET, "a hung D-Bus costs only the probe timeout", async () => {
     const { root, stateDir } = tempRoot();
     const socket = join(root, "bus.sock");
     // Accepts connections and never answers, like a wedged session bus.
@@ -93,6 +96,79 @@ describe("openKeystore", () => {
     expect(result.exitCode).toBe(78);
     expect(result.error).toMatch(
       /^file keystore unusable: cannot read the OS machine id: no id \(and the OS keystore is unusable too: .+\)$/,
+    );
+  });
+});
+
+/** Every file in `dir` with its bytes, to prove nothing changed. */
+function snapshot(dir: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(dir).map((name) => [name, readFileSync(join(dir, name)).toString("base64")]));
+}
+
+function sealedDir(files: Record<string, string>): string {
+  const { stateDir } = tempRoot();
+  mkdirSync(stateDir, { mode: 0o700 });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(stateDir, name), text, { mode: 0o600 });
+  return stateDir;
+}
+
+describe("spec 12.2: the keystore that sealed a state is the only one that opens it", () => {
+  const osSealed = { keystore: "os\n", "state.enc": "sealed by the os backend" };
+  const unavailable = (dir: string, backend: string) => `the state in ${dir} is sealed by the ${backend} keystore, which is unavailable: `;
+
+  test("auto on an os-sealed directory without a Secret Service: 78 with the spec's message, every file as it was", async () => {
+    const stateDir = sealedDir(osSealed);
+    const before = snapshot(stateDir);
+    const { result, log } = await openInChild(NO_BUS, ["auto", stateDir]);
+    expect(result.exitCode).toBe(78);
+    expect(result.error).toStartWith(unavailable(stateDir, "os"));
+    expect(log).not.toContain("keystore: file");
+    expect(snapshot(stateDir)).toEqual(before);
+  });
+
+  testNeeding(LIBSECRET, "a hung D-Bus on an os-sealed directory: 78 after the probe timeout, never the file backend", async () => {
+    const { root } = tempRoot();
+    const stateDir = sealedDir(osSealed);
+    const socket = join(root, "bus.sock");
+    const server = Bun.listen({ unix: socket, socket: { data() {} } });
+    try {
+      const { result } = await openInChild(`unix:path=${socket}`, ["auto", stateDir, "300"]);
+      expect(result).toEqual({ exitCode: 78, error: `${unavailable(stateDir, "os")}the OS keystore probe timed out after 300 ms` });
+      expect(readdirSync(stateDir).sort()).toEqual(["keystore", "state.enc"]);
+    } finally {
+      server.stop(true);
+    }
+  });
+
+  test("migration: a state.enc with neither keystore.enc nor a marker was sealed by the os backend", async () => {
+    const stateDir = sealedDir({ "state.enc": "written before the marker existed" });
+    const before = snapshot(stateDir);
+    const { result } = await openInChild(NO_BUS, ["auto", stateDir]);
+    expect(result.exitCode).toBe(78);
+    expect(result.error).toStartWith(unavailable(stateDir, "os"));
+    expect(snapshot(stateDir)).toEqual(before);
+  });
+
+  test("a file-sealed directory whose OS machine id cannot be read: 78 naming the file keystore", async () => {
+    const stateDir = sealedDir({ "keystore.enc": "{}", "state.enc": "x" });
+    const { result } = await openInChild(NO_BUS, ["auto", stateDir, "", "no-machine-id"]);
+    expect(result).toEqual({ exitCode: 78, error: `${unavailable(stateDir, "file")}cannot read the OS machine id: no id` });
+  });
+
+  test("an explicit choice other than the sealing backend is refused (78), not read as tampered", async () => {
+    const osDir = sealedDir(osSealed);
+    const asFile = openKeystore({ choice: "file", stateDir: osDir, osMachineId: async () => "m" });
+    await expect(asFile).rejects.toThrow(`the state in ${osDir} is sealed by the os keystore, not file (use --keystore os or auto)`);
+    const fileDir = sealedDir({ "keystore.enc": "{}" });
+    const asOs = openKeystore({ choice: "os", stateDir: fileDir, osMachineId: async () => "m" });
+    await expect(asOs).rejects.toBeInstanceOf(ConfigError);
+    await expect(asOs).rejects.toThrow("is sealed by the file keystore, not os");
+  });
+
+  test("a marker that does not say os is a configuration error, not a guess", async () => {
+    const stateDir = sealedDir({ keystore: "vault\n" });
+    await expect(openKeystore({ choice: "auto", stateDir, osMachineId: async () => "m" })).rejects.toThrow(
+      `${join(stateDir, "keystore")} should name the keystore that sealed this state`,
     );
   });
 });

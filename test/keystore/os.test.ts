@@ -1,7 +1,10 @@
-// Runs against a real Secret Service. Without a session bus it skips and says so;
-// test/keystore/run-os-backend.sh provides one (dbus-run-session + gnome-keyring).
-import { afterAll, describe, expect, test } from "bun:test";
+// Runs against a real Secret Service: a private D-Bus session and a throwaway
+// gnome-keyring started by the test itself. Without those packages it skips naming
+// them (test/support/system.ts), and fails under SENTINEL_REQUIRE_SYSTEM_TESTS=1.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { publicPointOf } from "../../src/crypto/es256.ts";
 import { openKeystore } from "../../src/keystore/auto.ts";
 import { Entry, type EntryName, KEYSTORE_SERVICE, type Keystore, UnreadableEntryError } from "../../src/keystore/keystore.ts";
@@ -10,34 +13,31 @@ import { osEntryName } from "../../src/keystore/os.ts";
 import { freshState, type Loaded } from "../../src/state/state-record.ts";
 import { openStateStore, STATE_FILE } from "../../src/state/store.ts";
 import { removeTempRoots, tempRoot } from "../state/helpers.ts";
+import { type SecretService, secretServiceMissing, startSecretService, useSessionBusInProcess } from "../support/secret-service.ts";
+import { describeNeeding } from "../support/system.ts";
 
-const hasBus = Boolean(process.env.DBUS_SESSION_BUS_ADDRESS);
-if (!hasBus) {
-  console.warn("os keystore tests SKIPPED: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS unset); run test/keystore/run-os-backend.sh");
-}
-
-const used: string[] = [];
+let service: SecretService | undefined;
 afterAll(async () => {
-  for (const stateDir of used) {
-    for (const name of [...Object.values(Entry), "probe"])
-      await Bun.secrets.delete({ service: KEYSTORE_SERVICE, name: osEntryName(name, stateDir) });
-  }
+  await service?.stop();
   removeTempRoots();
 });
 
 async function osKeystore(): Promise<{ stateDir: string; keystore: Keystore }> {
   const { stateDir } = tempRoot();
-  used.push(stateDir);
   const keystore = await openKeystore({ choice: "os", stateDir, osMachineId: () => Promise.reject(new Error("not needed")) });
   return { stateDir, keystore };
 }
 
 const reasonOf = (loaded: Loaded) => (loaded.kind === "tampered" ? loaded.reason : `not tampered: ${loaded.kind}`);
 
-describe.skipIf(!hasBus)("os keystore on a real Secret Service", () => {
+describeNeeding(secretServiceMissing, "os keystore on a real Secret Service", () => {
+  beforeAll(async () => {
+    service = await startSecretService();
+    useSessionBusInProcess(service.address);
+  });
+
   test("auto chooses os when the probe succeeds, and the probe leaves no entry behind", async () => {
     const { stateDir } = tempRoot();
-    used.push(stateDir);
     const keystore = await openKeystore({ choice: "auto", stateDir, osMachineId: async () => "unused" });
     expect(keystore.backend).toBe("os");
     expect(await Bun.secrets.get({ service: KEYSTORE_SERVICE, name: osEntryName("probe", stateDir) })).toBeNull();
@@ -74,6 +74,16 @@ describe.skipIf(!hasBus)("os keystore on a real Secret Service", () => {
     expect(new TextDecoder().decode((await keystore.get(Entry.stateGeneration)) as Uint8Array)).toBe("2");
     await Bun.write(`${stateDir}/${STATE_FILE}`, old);
     expect(reasonOf(await store.read())).toMatch(/was rolled back: its generation 1 is below the keystore's 2/);
+  });
+
+  test("spec 12.2: the first state saved through the os backend records it in the plain marker file `keystore`", async () => {
+    const { stateDir, keystore } = await osKeystore();
+    const store = openStateStore({ stateDir, keystore });
+    expect(existsSync(join(stateDir, "keystore"))).toBe(false);
+    await store.update(() => freshState("LIC-OS", 600, 1));
+    expect(readFileSync(join(stateDir, "keystore"), "utf8")).toBe("os\n");
+    const reopened = await openKeystore({ choice: "auto", stateDir, osMachineId: () => Promise.reject(new Error("not needed")) });
+    expect(reopened.backend).toBe("os");
   });
 
   test("the machine key is made once and then loaded", async () => {

@@ -109,6 +109,9 @@ describe("fields of the wrong JSON type are refused by name", () => {
     const license = verify(standardPayload({ hardware_fingerprint: null, server_url: null, something_new: { a: 1 } }));
     expect(license.serverUrl).toBeUndefined();
   });
+  test('spec 12.6: `"server_url": ""` counts as absent, not as invalid', () => {
+    expect(verify(standardPayload({ server_url: "" })).serverUrl).toBeUndefined();
+  });
 });
 
 describe("features keep the signed JSON text exactly", () => {

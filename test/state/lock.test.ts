@@ -23,12 +23,18 @@ function lockDir(): string {
 
 const BOOT = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
 
+/** Field 22 of /proc/<pid>/stat, read independently of the code under test. */
+function startTime(pid: number): string {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] as string;
+}
+
 describe("state lock", () => {
   test("holds the lock file while running, with our pid, and removes it after", async () => {
     const dir = lockDir();
     const path = join(dir, "state.lock");
     const seen = await withLock(path, async () => readFileSync(path, "utf8"));
-    expect(seen).toMatch(new RegExp(`^${process.pid} [0-9a-f]{12} ${BOOT}\\n$`));
+    expect(seen).toMatch(new RegExp(`^${process.pid} [0-9a-f]{12} ${BOOT} ${startTime(process.pid)}\\n$`));
     expect(listDir(dir)).toEqual([]);
   });
 
@@ -60,6 +66,33 @@ describe("state lock", () => {
     writeFileSync(path, `${process.pid} 0123456789ac 00000000-0000-0000-0000-000000000000\n`);
     expect(await withLock(path, async () => "ran")).toBe("ran");
     expect(listDir(dir)).toEqual([]);
+  });
+
+  test("spec 12.7: a lock naming our own pid from an earlier process (pid reuse) is taken over at once", async () => {
+    const dir = lockDir();
+    const path = join(dir, "state.lock");
+    writeFileSync(path, `${process.pid} 0123456789ad ${BOOT} ${startTime(process.pid)}\n`);
+    expect(await withLock(path, async () => "ran", 200)).toBe("ran");
+    expect(listDir(dir)).toEqual([]);
+  });
+
+  test("spec 12.7: a live pid that started at another time than the lock says is stale; the right start time is not", async () => {
+    const dir = lockDir();
+    const path = join(dir, "state.lock");
+    const other = Bun.spawn(["sleep", "30"]);
+    try {
+      const start = startTime(other.pid);
+      writeFileSync(path, `${other.pid} 0123456789ae ${BOOT} ${Number(start) - 1}\n`);
+      expect(await withLock(path, async () => "ran", 200)).toBe("ran");
+      writeFileSync(path, `${other.pid} 0123456789af ${BOOT} ${start}\n`);
+      await expect(withLock(path, async () => "never", 200)).rejects.toThrow(`held by process ${other.pid}`);
+      // A lock written before start times were recorded: judged by pid and boot alone.
+      writeFileSync(path, `${other.pid} 0123456789af ${BOOT}\n`);
+      await expect(withLock(path, async () => "never", 100)).rejects.toThrow(`held by process ${other.pid}`);
+    } finally {
+      other.kill();
+      await other.exited;
+    }
   });
 
   test("takes over through a breaker left by a dead breaker, and removes dead breakers", async () => {

@@ -47,12 +47,13 @@ export function answer(store: DrmStore, endpoint: EndpointName, body: Record<str
 
   if (endpoint === "activate") {
     const known = store.getMachine(licenseKey, machineId);
-    if (known?.state === "ACTIVE" && known.public_key_pem !== body.machine_public_key_pem) {
-      return refuse(403, "Machine is already registered with a different key.");
-    }
+    // A machine that lost its key (spec 12.3) activates again with a new one, signed by it:
+    // it keeps its seat, and the old key is no longer accepted.
+    const rekey = known?.state === "ACTIVE" && known.public_key_pem !== body.machine_public_key_pem;
     // A licence that is not ACTIVE takes no new seat; the client reads the status.
-    if (status === "ACTIVE" && known?.state !== "ACTIVE") {
-      if (store.seatsUsed(licenseKey) >= license.max_machines) return refuse(400, "Maximum machine limit reached for this license.");
+    if (status === "ACTIVE" && (known?.state !== "ACTIVE" || rekey)) {
+      if (!rekey && store.seatsUsed(licenseKey) >= license.max_machines)
+        return refuse(400, "Maximum machine limit reached for this license.");
       store.putMachine({
         license_key: licenseKey,
         machine_id: machineId,

@@ -26,7 +26,8 @@ export interface World {
   mint(overrides?: Record<string, unknown>, name?: string): string;
   run(software: string[], extra?: string[]): Promise<RunResult>;
   start(software: string[], extra?: string[]): Promise<SentinelProcess>;
-  status(): Promise<Record<string, unknown> | null>;
+  /** `status --json`; `env` adds to (or overrides) the world's environment. */
+  status(env?: Record<string, string | undefined>): Promise<Record<string, unknown> | null>;
   stop(): Promise<void>;
 }
 
@@ -77,8 +78,8 @@ export async function standardWorld(options: WorldOptions = {}): Promise<World> 
     mint,
     run: (software, extra = []) => runSentinel(runArgs(software, extra), { env }),
     start: (software, extra = []) => startSentinel(runArgs(software, extra), env),
-    async status() {
-      const result = await runSentinel(["status", "--json"], { env });
+    async status(extra = {}) {
+      const result = await runSentinel(["status", "--json"], { env: { ...env, ...extra } });
       if (result.exitCode !== 0) throw new Error(`status failed: ${result.stderr}`);
       const printed = JSON.parse(result.stdout) as Record<string, unknown>;
       return "state" in printed ? null : printed;

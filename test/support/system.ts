@@ -2,6 +2,8 @@
 // on a machine without it they skip with one line naming the package, so `npm ci && npm test`
 // passes on a fresh machine; CI sets SENTINEL_REQUIRE_SYSTEM_TESTS=1 and there a missing
 // package fails the run instead of hiding a lost proof.
+
+import { dlopen } from "bun:ffi";
 import { describe, test } from "bun:test";
 
 const REQUIRED = process.env.SENTINEL_REQUIRE_SYSTEM_TESTS === "1";
@@ -9,6 +11,16 @@ const REQUIRED = process.env.SENTINEL_REQUIRE_SYSTEM_TESTS === "1";
 /** What is missing to run `command` (naming its Debian package), or undefined when it is on PATH. */
 export function missingCommand(command: string, debianPackage: string): string | undefined {
   return Bun.which(command) ? undefined : `${command} (Debian package ${debianPackage})`;
+}
+
+/** What is missing to load `symbol` from the shared library `soname` (naming its Debian package), or undefined when it loads. */
+export function missingLibrary(soname: string, symbol: string, debianPackage: string): string | undefined {
+  try {
+    dlopen(soname, { [symbol]: { args: [], returns: "void" } }).close();
+    return undefined;
+  } catch {
+    return `${soname} (Debian package ${debianPackage})`;
+  }
 }
 
 /** The first of several requirements that is missing, or undefined. */
