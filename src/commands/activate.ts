@@ -1,11 +1,12 @@
 // `sentinel activate --license F`: STANDARD steps 1–6 without launching, for
 // installers right after install. Prints the outcome (human or --json).
 import { defineCommand } from "citty";
+import { formatDuration } from "../duration.ts";
 import { UsageError } from "../errors.ts";
 import { loadLicense } from "../license/load.ts";
 import { embeddedOrgKey } from "../org-key.ts";
 import { Interrupted, Shutdown } from "../sentinel/shutdown.ts";
-import { formatDuration, startStandard } from "../sentinel/standard.ts";
+import { startStandard } from "../sentinel/standard.ts";
 import { printJson, printLine } from "./output.ts";
 import { jsonArg, keystoreArg, licenseArg, logLevelArg, serverUrlArg, softwareVersionArg, stateDirArg } from "./shared-args.ts";
 

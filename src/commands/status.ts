@@ -2,12 +2,12 @@
 // nothing: no state directory, no file, no keystore entry.
 import { existsSync } from "node:fs";
 import { defineCommand } from "citty";
+import { formatDuration } from "../duration.ts";
 import { readOsMachineId } from "../hardware/fingerprint.ts";
 import { openKeystore, resolveKeystoreChoice } from "../keystore/auto.ts";
-import { formatDuration } from "../sentinel/standard.ts";
-import { resolveStateDir } from "../state/location.ts";
 import type { Loaded } from "../state/state-record.ts";
-import { readStatus } from "../state/status.ts";
+import { openStateStore } from "../state/store.ts";
+import { resolveStateDir } from "../storage/location.ts";
 import { printJson, printLine } from "./output.ts";
 import { jsonArg, keystoreArg, logLevelArg, stateDirArg } from "./shared-args.ts";
 
@@ -46,7 +46,8 @@ export default defineCommand({
         readOnly: true,
       });
       backend = keystore.backend;
-      loaded = await readStatus({ stateDir: dir, keystore });
+      // The store's read creates nothing and asks the keystore only to get.
+      loaded = await openStateStore({ stateDir: dir, keystore }).read();
     }
     if (!args.json) printHuman(loaded, dir, backend);
     else if (loaded.kind === "ok") printJson({ ...loaded.state, keystore: backend });

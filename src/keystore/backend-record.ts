@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "../errors.ts";
-import { defaultFs, type StateFs, writeFileAtomic } from "../state/atomic-file.ts";
+import { defaultFs, type StateFs, writeFileAtomic } from "../storage/atomic-file.ts";
 import { KEYSTORE_FILE } from "./file.ts";
 import type { KeystoreBackend } from "./keystore.ts";
 

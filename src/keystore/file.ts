@@ -3,10 +3,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sha256Bytes } from "../crypto/sha256.ts";
-import { defaultFs, ioError, type StateFs, writeFileAtomic } from "../state/atomic-file.ts";
-import { ensureStateDir } from "../state/location.ts";
-import { withLock } from "../state/lock.ts";
-import { importSealKey, seal, unseal } from "../state/seal.ts";
+import { defaultFs, ioError, type StateFs, writeFileAtomic } from "../storage/atomic-file.ts";
+import { ensureStateDir } from "../storage/location.ts";
+import { withLock } from "../storage/lock.ts";
+import { importSealKey, seal, unseal } from "../storage/seal.ts";
 import { decodeBase64Strict, type EntryName, encodeBase64, type Keystore, UnreadableEntryError } from "./keystore.ts";
 
 export const KEYSTORE_FILE = "keystore.enc";

@@ -6,6 +6,7 @@ import { writePublicKeyPem } from "../crypto/pem.ts";
 import { createDrmClient, type DrmClient } from "../drm/client.ts";
 import { isDecommissionRequested, type Outcome, payloadStatus } from "../drm/outcome.ts";
 import { resolveServerUrl } from "../drm/server-url.ts";
+import { formatDuration } from "../duration.ts";
 import { DeniedError, describeError, InternalError, LicenseError, UnavailableError } from "../errors.ts";
 import { utcDay } from "../license/fields.ts";
 import type { License } from "../license/validate.ts";
@@ -115,13 +116,6 @@ async function decommission(session: MachineSession, client: DrmClient, license:
   // The verdict stands even when the file cannot be deleted (spec 12.1).
   await session.deleteState().catch((error) => log.error(`cannot delete the state: ${describeError(error)}`));
   throw new DeniedError("machine decommissioned");
-}
-
-export function formatDuration(seconds: number): string {
-  const days = Math.floor(seconds / 86_400);
-  const hours = Math.floor((seconds % 86_400) / 3600);
-  const minutes = Math.floor((seconds % 3600) / 60);
-  return days > 0 ? `${days}d ${hours}h` : hours > 0 ? `${hours}h ${minutes}m` : `${minutes}m ${seconds % 60}s`;
 }
 
 /** The whole STANDARD flow: steps 1–6, then launch with the heartbeat loop until the end. */

@@ -1,7 +1,7 @@
 // Lengths of time the STANDARD flow waits for: real in release builds; in test builds
 // (spec 10) they scale with SENTINEL_TEST_MINUTE_MS so heartbeat tests run in seconds.
 import { TEST_BUILD } from "../build-info.ts";
-import { DEFAULT_LOCK_TIMEOUT_MS } from "../state/lock.ts";
+import { DEFAULT_LOCK_TIMEOUT_MS } from "../storage/lock.ts";
 import { WALL_CHECK_MS } from "./heartbeat-loop.ts";
 
 const REAL_MINUTE_MS = 60_000;

@@ -6,11 +6,11 @@ import { join } from "node:path";
 import { InternalError } from "../errors.ts";
 import { recordOsBackend } from "../keystore/backend-record.ts";
 import { decodeText, Entry, type EntryName, encodeText, type Keystore, UnreadableEntryError } from "../keystore/keystore.ts";
-import { defaultFs, ioError, removeFileDurably, type StateFs, writeFileAtomic } from "./atomic-file.ts";
-import { ensureStateDir } from "./location.ts";
-import { DEFAULT_LOCK_TIMEOUT_MS, withLock } from "./lock.ts";
-import { importSealKey, MIN_SEALED_BYTES, seal, unseal } from "./seal.ts";
-import { removeStaleTemps } from "./stale-files.ts";
+import { defaultFs, ioError, removeFileDurably, type StateFs, writeFileAtomic } from "../storage/atomic-file.ts";
+import { ensureStateDir } from "../storage/location.ts";
+import { DEFAULT_LOCK_TIMEOUT_MS, withLock } from "../storage/lock.ts";
+import { importSealKey, MIN_SEALED_BYTES, seal, unseal } from "../storage/seal.ts";
+import { removeStaleTemps } from "../storage/stale-files.ts";
 import { checkState, type Loaded, type State } from "./state-record.ts";
 
 export const STATE_FILE = "state.enc";

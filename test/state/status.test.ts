@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, readdirSync } from "node:fs";
 import type { Keystore } from "../../src/keystore/keystore.ts";
 import { freshState } from "../../src/state/state-record.ts";
-import { readStatus } from "../../src/state/status.ts";
+import { openStateStore } from "../../src/state/store.ts";
 import { fileKeystore, fileStore, removeTempRoots, tempRoot } from "./helpers.ts";
 
 afterAll(removeTempRoots);
@@ -17,11 +17,11 @@ function recording(inner: Keystore, calls: string[]): Keystore {
   };
 }
 
-describe("readStatus", () => {
+describe("the store's read, as `sentinel status` uses it", () => {
   test("no state on this machine: none, and the directory is not created", async () => {
     const { root, stateDir } = tempRoot();
     const calls: string[] = [];
-    expect(await readStatus({ stateDir, keystore: recording(await fileKeystore(stateDir), calls) })).toEqual({ kind: "none" });
+    expect(await openStateStore({ stateDir, keystore: recording(await fileKeystore(stateDir), calls) }).read()).toEqual({ kind: "none" });
     expect(existsSync(stateDir)).toBe(false);
     expect(readdirSync(root)).toEqual([]);
     expect(calls).toEqual([]);
@@ -32,7 +32,7 @@ describe("readStatus", () => {
     const saved = await (await fileStore(stateDir)).update(() => freshState("LIC-1", 60, 1));
     const before = readdirSync(stateDir).sort();
     const calls: string[] = [];
-    expect(await readStatus({ stateDir, keystore: recording(await fileKeystore(stateDir), calls) })).toEqual({
+    expect(await openStateStore({ stateDir, keystore: recording(await fileKeystore(stateDir), calls) }).read()).toEqual({
       kind: "ok",
       state: saved as NonNullable<typeof saved>,
     });

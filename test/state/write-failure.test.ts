@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import * as fs from "node:fs";
 import { InternalError } from "../../src/errors.ts";
-import type { StateFs } from "../../src/state/atomic-file.ts";
 import { freshState, type Loaded } from "../../src/state/state-record.ts";
 import { openStateStore } from "../../src/state/store.ts";
+import type { StateFs } from "../../src/storage/atomic-file.ts";
 import { fileKeystore, fileStore, listDir, removeTempRoots, tempRoot } from "./helpers.ts";
 
 afterAll(removeTempRoots);

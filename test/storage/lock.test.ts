@@ -2,9 +2,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { InternalError } from "../../src/errors.ts";
-import { withLock } from "../../src/state/lock.ts";
-import { removeStaleTemps } from "../../src/state/stale-files.ts";
-import { listDir, removeTempRoots, tempRoot } from "./helpers.ts";
+import { withLock } from "../../src/storage/lock.ts";
+import { removeStaleTemps } from "../../src/storage/stale-files.ts";
+import { listDir, removeTempRoots, tempRoot } from "../state/helpers.ts";
 
 afterAll(removeTempRoots);
 

@@ -2,8 +2,8 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ConfigError } from "../../src/errors.ts";
-import { ensureStateDir, resolveStateDir, type StateDirContext } from "../../src/state/location.ts";
-import { removeTempRoots, tempRoot } from "./helpers.ts";
+import { ensureStateDir, resolveStateDir, type StateDirContext } from "../../src/storage/location.ts";
+import { removeTempRoots, tempRoot } from "../state/helpers.ts";
 
 afterAll(removeTempRoots);
 
