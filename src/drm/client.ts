@@ -4,6 +4,7 @@ import { VERSION } from "../build-info.ts";
 import { describeError } from "../errors.ts";
 import { log } from "../log.ts";
 import { detectPlatform } from "../platform.ts";
+import type { Network } from "./network.ts";
 import { classifyExchange, type Outcome } from "./outcome.ts";
 import { signedHeaders, userAgent } from "./request-signing.ts";
 import { MAX_RESPONSE_BYTES } from "./response.ts";
@@ -26,6 +27,8 @@ export interface DrmClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Milliseconds since the epoch, for the request timestamp. */
   now?: () => number;
+  /** Trusted CAs and proxy (spec 14), from resolveNetwork(); absent: the runtime's roots, direct. */
+  network?: Network;
 }
 
 export interface ActivateInput {
@@ -65,7 +68,7 @@ export function createDrmClient(options: DrmClientOptions): DrmClient {
       machineSecret,
       userAgent: agent,
     });
-    const exchange = await postOnce({ url, headers, body, timeoutMs, maxBytes: MAX_RESPONSE_BYTES });
+    const exchange = await postOnce({ url, headers, body, timeoutMs, maxBytes: MAX_RESPONSE_BYTES, network: options.network });
     const { outcome, failedCheck } = classifyExchange(exchange, { orgPublicPoint, nonce, machineId, licenseKey });
     if (failedCheck) log.warn(`DRM ${endpoint} response failed verification (${label}): ${failedCheck} check`);
     return outcome;
@@ -88,6 +91,8 @@ export function createDrmClient(options: DrmClientOptions): DrmClient {
       if (outcome.class !== "unreachable") return outcome;
       log.debug(`DRM ${endpoint} ${label} unreachable: ${outcome.reason}`);
     }
+    // Spec 14.1: the log names why (a TLS failure, the proxy), not only that it failed.
+    log.warn(`DRM ${endpoint} unreachable: ${outcome.reason}`);
     return outcome;
   }
 

@@ -5,6 +5,7 @@ import { TEST_BUILD } from "../build-info.ts";
 import { publicPointOf } from "../crypto/es256.ts";
 import { writePublicKeyPem } from "../crypto/pem.ts";
 import { createDrmClient, type DrmClient } from "../drm/client.ts";
+import { type NetworkFlags, resolveNetwork } from "../drm/network.ts";
 import { isDecommissionRequested, type Outcome, payloadStatus } from "../drm/outcome.ts";
 import { resolveServerUrl } from "../drm/server-url.ts";
 import { DeniedError, LicenseError, UnavailableError } from "../errors.ts";
@@ -27,7 +28,7 @@ import {
 import type { Shutdown } from "./shutdown.ts";
 import { superviseSoftware } from "./supervise.ts";
 
-export type StandardOptions = SessionOptions & { serverUrl?: string; softwareVersion?: string };
+export type StandardOptions = SessionOptions & { serverUrl?: string; softwareVersion?: string; network?: NetworkFlags };
 
 /** The length of a licence "minute": real in release builds, shortened by tests in test builds. */
 function minuteMs(): number {
@@ -56,6 +57,8 @@ export async function startStandard(
   shutdown: Shutdown,
 ): Promise<StandardStart> {
   const baseUrl = resolveServerUrl(options.serverUrl, license.serverUrl);
+  // Before any state is touched: a bad CA file or proxy URL is a usage error (64).
+  const network = resolveNetwork(options.network, process.env, baseUrl);
   const session = await openMachineSession(license, options);
   try {
     let state = session.state;
@@ -73,6 +76,7 @@ export async function startStandard(
       machineSecret: session.machineSecret,
       orgPublicPoint: orgKey.point,
       softwareVersion: options.softwareVersion,
+      network,
     });
     if (!state.activated) {
       log.info(`activating machine ${state.machine_id} with ${baseUrl.origin}`);
