@@ -16,7 +16,7 @@ export interface Leaf {
 
 export interface LeafOptions {
   /** DNS names and IP addresses for subjectAltName; the first is the subject CN. */
-  names: string[];
+  names: readonly string[];
   /** openssl `YYYYMMDDHHMMSSZ`; default: valid from yesterday for two days. */
   notBefore?: string;
   notAfter?: string;
