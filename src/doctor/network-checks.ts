@@ -105,6 +105,7 @@ export async function networkChecks(input: NetworkInput): Promise<NetworkResult>
 
 const TLS_HINT: Record<string, string> = {
   "certificate has expired": "the server's certificate has expired: tell the vendor (or the IT team running the TLS-inspecting proxy)",
+  "certificate is not yet valid": "this machine's clock may be behind: set it right (enable NTP)",
   "hostname mismatch": "the certificate is for another name: check --server-url, or whether a proxy intercepts the connection",
 };
 const TRUST_HINT =

@@ -23,6 +23,7 @@ describeNeeding(MISSING_OPENSSL, "DRM client over TLS", () => {
     caFile = join(ca.dir, "trusted.pem");
     writeFileSync(caFile, ca.certPem);
   });
+  afterAll(() => ca?.remove());
   afterAll(async () => {
     for (const fixture of fixtures) await fixture.stop();
   });
@@ -85,6 +86,7 @@ describeNeeding(MISSING_OPENSSL, "DRM client over TLS", () => {
     expect(cas.slice(0, rootCertificates.length)).toEqual([...rootCertificates]);
     expect(cas.length).toBe(rootCertificates.length + 2);
     expect(trustedCas({ env: {} })).toBeUndefined();
+    second.remove();
   });
 
   test("an unreadable or non-PEM CA file is a usage error (64) naming it", () => {

@@ -39,6 +39,7 @@ describeNeeding(MISSING_OPENSSL, "e2e over TLS", () => {
     caFile = join(ca.dir, "vendor-ca.pem");
     writeFileSync(caFile, ca.certPem);
   });
+  afterAll(() => ca?.remove());
 
   /** A STANDARD world whose server speaks TLS with a leaf from the test CA, its URL naming `urlHost`. */
   async function tlsWorld(leaf: LeafOptions, urlHost: string, license = {}): Promise<World> {
@@ -153,6 +154,7 @@ describeNeeding(MISSING_OPENSSL, "e2e over TLS", () => {
     } finally {
       await clean.stop();
       await forging.stop();
+      inspection.remove();
     }
   });
 });

@@ -1,7 +1,7 @@
 // A real proxy daemon (Debian's tinyproxy) on a loopback port, configured and
 // started by the test with its own config, pid and log files in a temp dir, and
 // a private /etc/hosts (mount namespace) so a test host name resolves to loopback.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -99,6 +99,7 @@ export async function startTinyproxy(options: { basicAuth?: { user: string; pass
     async stop() {
       proc.kill();
       await proc.exited;
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,6 +1,6 @@
 // A throwaway certificate authority made at test time with the openssl CLI: a CA,
 // and leaves for chosen names and dates (trusted, expired, wrong host) signed by it.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { missingCommand } from "./system.ts";
@@ -28,6 +28,8 @@ export interface TestCa {
   certPath: string;
   certPem: string;
   issue(options: LeafOptions): Leaf;
+  /** Deletes the CA's directory (keys, leaves, files written into it). */
+  remove(): void;
 }
 
 function openssl(args: string[], cwd: string): void {
@@ -72,6 +74,7 @@ export function makeTestCa(name: string): TestCa {
     dir,
     certPath: join(dir, "ca.pem"),
     certPem,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
     issue({ names, notBefore = stamp(Date.now() - 86_400_000), notAfter = stamp(Date.now() + 2 * 86_400_000) }) {
       const leaf = `leaf${++serial}`;
       const san = names.map((n) => (isIp(n) ? `IP:${n}` : `DNS:${n}`)).join(",");
