@@ -1,6 +1,6 @@
 // The network settings of DRM requests (spec 14), resolved once from flags and
 // environment: trusted CAs and the proxy choice. Threaded through one object.
-import { type ProxyChoice, selectProxy } from "./proxy.ts";
+import { type ProxyChoice, parseProxyUrl, selectProxy } from "./proxy.ts";
 import { trustedCas } from "./trust.ts";
 
 /** What the command line gives: `--proxy` and every `--ca-file`. */
@@ -16,9 +16,15 @@ export interface Network {
   proxyFor(url: URL): ProxyChoice | null;
 }
 
-/** Reads the CA files (64 if one is unreadable) and fixes the proxy rules; `check` validates the proxy for it now. */
+/**
+ * Reads the CA files and fixes the proxy rules; a bad CA file or proxy URL is a usage
+ * error (64) now, not at the first request: `--proxy` and SENTINEL_PROXY always, the
+ * standard variables when they apply to `check`.
+ */
 export function resolveNetwork(flags: NetworkFlags = {}, env: Record<string, string | undefined> = process.env, check?: URL): Network {
   const ca = trustedCas({ caFiles: flags.caFiles, env });
+  if (flags.proxy?.trim()) parseProxyUrl(flags.proxy.trim(), "--proxy");
+  else if (env.SENTINEL_PROXY?.trim()) parseProxyUrl(env.SENTINEL_PROXY.trim(), "SENTINEL_PROXY");
   const network: Network = { ca, proxyFor: (url) => selectProxy(url, { flag: flags.proxy, env }) };
   if (check) network.proxyFor(check);
   return network;

@@ -47,14 +47,32 @@ describeNeeding(MISSING_OPENSSL, "e2e over TLS", () => {
     return world;
   }
 
-  test("activation and loop heartbeats over https:// directly, the CA from --ca-file", async () => {
+  test("activation and loop heartbeats over https:// directly, the CA from the first of two --ca-file", async () => {
     const w = await tlsWorld({ names: ["localhost", "127.0.0.1"] }, "localhost", { heartbeat_interval_minutes: 20 });
-    const sentinel = await w.start(["wait"], ["--ca-file", caFile]);
+    const unrelated = makeTestCa("Unrelated CA");
+    const unrelatedFile = join(unrelated.dir, "unrelated.pem");
+    writeFileSync(unrelatedFile, unrelated.certPem);
+    // citty keeps only the last of a repeated flag: the trusted CA first proves every one is read.
+    const sentinel = await w.start(["wait"], ["--ca-file", caFile, `--ca-file=${unrelatedFile}`]);
     await waitFor(async () => ((await w.server.admin.requestCounts()).heartbeat ?? 0) >= 3, "three heartbeats over TLS");
     sentinel.proc.kill("SIGTERM");
     await sentinel.exited;
     expect((await endpointsSeen(w)).slice(0, 2)).toEqual(["activate", "heartbeat"]);
     expect(sentinel.stderr()).not.toContain("unreachable");
+    unrelated.remove();
+  });
+
+  test("bad network settings are usage errors (64) before any state or request", async () => {
+    const w = await tlsWorld({ names: ["localhost"] }, "localhost");
+    const missing = await w.run(["exit", "0"], ["--ca-file", join(w.dir, "missing.pem")]);
+    expect(missing.exitCode).toBe(64);
+    expect(missing.stderr).toContain(`cannot read CA file ${join(w.dir, "missing.pem")}`);
+    const proxy = await w.run(["exit", "0"], ["--proxy", "https://carol:topsecret@proxy.example:8443"]);
+    expect(proxy.exitCode).toBe(64);
+    expect(proxy.stderr).toContain("proxy URL in --proxy must use http:// (got https://proxy.example:8443)");
+    expect(proxy.stderr).not.toContain("topsecret");
+    expect(await endpointsSeen(w)).toEqual([]);
+    expect(await w.status()).toBeNull();
   });
 
   test("the CA from SENTINEL_CA_FILE: run activates and heartbeats", async () => {
@@ -102,6 +120,12 @@ describeNeeding(MISSING_OPENSSL, "e2e over TLS", () => {
       }
       expect(await endpointsSeen(w)).toEqual(["activate", "heartbeat", "heartbeat"]);
       expect(connects()).toBeGreaterThan(before);
+      // Once activated, a heartbeat the proxy refuses (407) is a miss: the software runs on grace.
+      const refused = await startSentinel(fixtureRunArgs(w.licensePath, w.report), { ...env, HTTPS_PROXY: proxy.url() });
+      expect(await refused.exited).toBe(0);
+      expect(refused.stderr()).toContain("DRM heartbeat unreachable: proxy");
+      expect(refused.stderr()).toContain("407 Proxy Authentication Required");
+      expect(refused.stderr()).toContain("server unreachable, running on grace");
     });
 
     test("--proxy without credentials: the proxy answers 407, exit 69 naming the proxy", async () => {
