@@ -10,27 +10,20 @@ import { trustedCas } from "../../src/drm/trust.ts";
 import { type DrmFixture, startDrmFixture } from "../support/drm-fixture.ts";
 import { DRM_HOST, MISSING_PROXY_DAEMON, type ProxyDaemon, startTinyproxy } from "../support/proxy-daemon.ts";
 import { describeNeeding, firstMissing } from "../support/system.ts";
-import { EXPIRED, MISSING_OPENSSL, makeTestCa, type TestCa } from "../support/test-ca.ts";
+import { EXPIRED, MISSING_OPENSSL, makeTestCa, suiteCa } from "../support/test-ca.ts";
 
 const reasonOf = (outcome: Outcome) => (outcome.class === "unreachable" ? outcome.reason : `not unreachable: ${outcome.class}`);
 
 describeNeeding(MISSING_OPENSSL, "DRM client over TLS", () => {
-  let ca: TestCa;
-  let caFile: string;
+  const suite = suiteCa("Sentinel Test CA");
   const fixtures: DrmFixture[] = [];
-  beforeAll(() => {
-    ca = makeTestCa("Sentinel Test CA");
-    caFile = join(ca.dir, "trusted.pem");
-    writeFileSync(caFile, ca.certPem);
-  });
-  afterAll(() => ca?.remove());
   afterAll(async () => {
     for (const fixture of fixtures) await fixture.stop();
   });
 
   /** The reference server on TLS with a leaf for `names` (and dates), its URL naming `urlHost`. */
   async function tlsServer(names: string[], dates: { notBefore?: string; notAfter?: string } = {}, urlHost = "localhost") {
-    const leaf = ca.issue({ names, ...dates });
+    const leaf = suite.ca.issue({ names, ...dates });
     const fixture = await startDrmFixture({ server: { tls: leaf, urlHost } });
     fixtures.push(fixture);
     return fixture;
@@ -39,7 +32,7 @@ describeNeeding(MISSING_OPENSSL, "DRM client over TLS", () => {
   test("trusted through --ca-file: activation and heartbeat verified over https://", async () => {
     const fixture = await tlsServer(["localhost", "127.0.0.1"]);
     expect(fixture.server.url).toStartWith("https://localhost:");
-    const m = fixture.machine({ network: resolveNetwork({ caFiles: [caFile] }, {}) });
+    const m = fixture.machine({ network: resolveNetwork({ caFiles: [suite.file] }, {}) });
     expect((await m.activate()).class).toBe("verified");
     expect((await m.heartbeat()).class).toBe("verified");
   });
@@ -48,7 +41,7 @@ describeNeeding(MISSING_OPENSSL, "DRM client over TLS", () => {
     const good = await tlsServer(["localhost", "127.0.0.1"]);
     const expired = await tlsServer(["localhost", "127.0.0.1"], EXPIRED);
     const wrongHost = await tlsServer(["elsewhere.example"]);
-    const trusted = resolveNetwork({ caFiles: [caFile] }, {});
+    const trusted = resolveNetwork({ caFiles: [suite.file] }, {});
     expect(reasonOf(await good.machine({ network: resolveNetwork({}, {}) }).activate())).toBe(
       "TLS failure: self-signed certificate in chain (SELF_SIGNED_CERT_IN_CHAIN)",
     );
@@ -64,8 +57,7 @@ describeNeeding(MISSING_OPENSSL, "DRM client over TLS", () => {
 
   test("SENTINEL_CA_FILE (':'-separated) and NODE_EXTRA_CA_CERTS add to each other and to the bundled roots", async () => {
     const second = makeTestCa("Second Test CA");
-    const secondFile = join(second.dir, "second.pem");
-    writeFileSync(secondFile, second.certPem);
+    const secondFile = second.certPath;
     const other = await (async () => {
       const leaf = second.issue({ names: ["localhost"] });
       const fixture = await startDrmFixture({ server: { tls: leaf, urlHost: "localhost" } });
@@ -74,13 +66,13 @@ describeNeeding(MISSING_OPENSSL, "DRM client over TLS", () => {
     })();
     const first = await tlsServer(["localhost"]);
     for (const network of [
-      resolveNetwork({ caFiles: [caFile] }, { NODE_EXTRA_CA_CERTS: secondFile }),
-      resolveNetwork({}, { SENTINEL_CA_FILE: `${caFile}:${secondFile}` }),
+      resolveNetwork({ caFiles: [suite.file] }, { NODE_EXTRA_CA_CERTS: secondFile }),
+      resolveNetwork({}, { SENTINEL_CA_FILE: `${suite.file}:${secondFile}` }),
     ]) {
       expect((await first.machine({ network }).activate()).class).toBe("verified");
       expect((await other.machine({ network }).activate()).class).toBe("verified");
     }
-    const env = { SENTINEL_CA_FILE: caFile, NODE_EXTRA_CA_CERTS: secondFile };
+    const env = { SENTINEL_CA_FILE: suite.file, NODE_EXTRA_CA_CERTS: secondFile };
     // Bun's `tls.ca` replaces the store, so the bundled roots must be in the list given.
     const cas = trustedCas({ env }) ?? [];
     expect(cas.slice(0, rootCertificates.length)).toEqual([...rootCertificates]);
@@ -91,7 +83,7 @@ describeNeeding(MISSING_OPENSSL, "DRM client over TLS", () => {
 
   test("an unreadable or non-PEM CA file is a usage error (64) naming it", () => {
     expect(() => resolveNetwork({ caFiles: ["/nonexistent/ca.pem"] }, {})).toThrow("cannot read CA file /nonexistent/ca.pem");
-    const junk = join(ca.dir, "junk.pem");
+    const junk = join(suite.ca.dir, "junk.pem");
     writeFileSync(junk, "not a certificate\n");
     expect(() => resolveNetwork({}, { SENTINEL_CA_FILE: junk })).toThrow(`CA file ${junk} holds no PEM certificate`);
   });
@@ -106,7 +98,7 @@ describeNeeding(MISSING_OPENSSL, "DRM client over TLS", () => {
     });
     afterAll(async () => proxy?.stop());
     const via = (proxyUrl: string, env: Record<string, string> = {}) =>
-      server.machine({ network: resolveNetwork({ proxy: proxyUrl, caFiles: [caFile] }, env) });
+      server.machine({ network: resolveNetwork({ proxy: proxyUrl, caFiles: [suite.file] }, env) });
 
     test("CONNECT with Basic credentials from the URL: verified, and the proxy saw the tunnel", async () => {
       const m = via(proxy.url(auth));

@@ -10,7 +10,7 @@ import { DRM_HOST, MISSING_PROXY_DAEMON, type ProxyDaemon, startTinyproxy } from
 import { startSentinel } from "../support/sentinel-process.ts";
 import { endpointsSeen, standardWorld, type World } from "../support/standard-world.ts";
 import { describeNeeding, firstMissing, missingCommand } from "../support/system.ts";
-import { MISSING_OPENSSL, makeTestCa, type TestCa } from "../support/test-ca.ts";
+import { MISSING_OPENSSL, suiteCa } from "../support/test-ca.ts";
 import { clockShifted } from "./attacks/clock.ts";
 
 let world: World | undefined;
@@ -50,21 +50,14 @@ function snapshot(dir: string): string[] {
 }
 
 describeNeeding(MISSING_OPENSSL, "sentinel doctor", () => {
-  let ca: TestCa;
-  let caFile: string;
-  beforeAll(() => {
-    ca = makeTestCa("Doctor Test CA");
-    caFile = join(ca.dir, "ca.pem");
-    writeFileSync(caFile, ca.certPem);
-  });
-  afterAll(() => ca?.remove());
+  const suite = suiteCa("Doctor Test CA");
 
   async function tlsWorld(names = ["localhost", "127.0.0.1"], urlHost = "localhost", dateSkewMs = 0): Promise<World> {
-    world = await standardWorld({ server: { tls: ca.issue({ names }), urlHost, dateSkewMs } });
+    world = await standardWorld({ server: { tls: suite.ca.issue({ names }), urlHost, dateSkewMs } });
     return world;
   }
   const doctor = (w: World, extra: string[] = [], env: Record<string, string | undefined> = {}) =>
-    runSentinel(["doctor", "--license", w.licensePath, "--ca-file", caFile, ...extra], { env: { ...w.env, ...env } });
+    runSentinel(["doctor", "--license", w.licensePath, "--ca-file", suite.file, ...extra], { env: { ...w.env, ...env } });
 
   test("a healthy setup: every check ok, exit 0, --json in the spec's shape; no state directory made", async () => {
     const w = await tlsWorld();
@@ -84,7 +77,7 @@ describeNeeding(MISSING_OPENSSL, "sentinel doctor", () => {
 
   test("after activation: one line per check, and the state directory byte-identical afterwards, no DRM call", async () => {
     const w = await tlsWorld();
-    expect((await runSentinel(["activate", "--license", w.licensePath, "--ca-file", caFile], { env: w.env })).exitCode).toBe(0);
+    expect((await runSentinel(["activate", "--license", w.licensePath, "--ca-file", suite.file], { env: w.env })).exitCode).toBe(0);
     const before = [snapshot(w.stateDir), snapshot(w.runtimeDir)];
     const calls = await endpointsSeen(w);
     const result = await doctor(w);
@@ -102,7 +95,7 @@ describeNeeding(MISSING_OPENSSL, "sentinel doctor", () => {
       "no embedded key (a build without one: the sources)",
       async (w) => {
         const proc = Bun.spawn(
-          [process.execPath, join(REPO_ROOT, "src/main.ts"), "doctor", "--license", w.licensePath, "--ca-file", caFile],
+          [process.execPath, join(REPO_ROOT, "src/main.ts"), "doctor", "--license", w.licensePath, "--ca-file", suite.file],
           {
             env: { ...process.env, ...w.env, NO_COLOR: "1" },
             stdout: "pipe",
@@ -202,7 +195,7 @@ describeNeeding(MISSING_OPENSSL, "sentinel doctor", () => {
   describeNeeding(missingCommand("faketime", "faketime"), "clock behind last_seen (libfaketime)", () => {
     test("the clock set back two days after a start: fail naming the clock, 78", async () => {
       const w = await tlsWorld();
-      expect((await runSentinel(["activate", "--license", w.licensePath, "--ca-file", caFile], { env: w.env })).exitCode).toBe(0);
+      expect((await runSentinel(["activate", "--license", w.licensePath, "--ca-file", suite.file], { env: w.env })).exitCode).toBe(0);
       // No licence or server: with the clock two days back, the TLS certificate would be "not yet valid" first.
       const back = await startSentinel(["doctor"], w.env, clockShifted("-2d"));
       expect(await back.exited).toBe(78);

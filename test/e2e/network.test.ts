@@ -2,14 +2,14 @@
 // through tinyproxy (CONNECT, Basic, 407, NO_PROXY) and through a TLS-inspecting
 // hop; every failure ends unreachable, with the exit code of spec 9.3 and a named reason.
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { startInspectingHop } from "../support/inspecting-hop.ts";
 import { DRM_HOST, hostsWrapper, MISSING_PROXY_DAEMON, type ProxyDaemon, startTinyproxy, writeHostsFile } from "../support/proxy-daemon.ts";
 import { fixtureRunArgs, startSentinel, waitFor } from "../support/sentinel-process.ts";
 import { endpointsSeen, standardWorld, type World } from "../support/standard-world.ts";
 import { describeNeeding } from "../support/system.ts";
-import { EXPIRED, type LeafOptions, MISSING_OPENSSL, makeTestCa, type TestCa } from "../support/test-ca.ts";
+import { EXPIRED, type LeafOptions, MISSING_OPENSSL, makeTestCa, suiteCa } from "../support/test-ca.ts";
 
 let world: World | undefined;
 afterEach(async () => {
@@ -32,28 +32,20 @@ function forgeStatus(status: string) {
 }
 
 describeNeeding(MISSING_OPENSSL, "e2e over TLS", () => {
-  let ca: TestCa;
-  let caFile: string;
-  beforeAll(() => {
-    ca = makeTestCa("Vendor Test CA");
-    caFile = join(ca.dir, "vendor-ca.pem");
-    writeFileSync(caFile, ca.certPem);
-  });
-  afterAll(() => ca?.remove());
+  const suite = suiteCa("Vendor Test CA");
 
   /** A STANDARD world whose server speaks TLS with a leaf from the test CA, its URL naming `urlHost`. */
   async function tlsWorld(leaf: LeafOptions, urlHost: string, license = {}): Promise<World> {
-    world = await standardWorld({ server: { tls: ca.issue(leaf), urlHost }, license, minuteMs: 1 });
+    world = await standardWorld({ server: { tls: suite.ca.issue(leaf), urlHost }, license, minuteMs: 1 });
     return world;
   }
 
   test("activation and loop heartbeats over https:// directly, the CA from the first of two --ca-file", async () => {
     const w = await tlsWorld({ names: ["localhost", "127.0.0.1"] }, "localhost", { heartbeat_interval_minutes: 20 });
     const unrelated = makeTestCa("Unrelated CA");
-    const unrelatedFile = join(unrelated.dir, "unrelated.pem");
-    writeFileSync(unrelatedFile, unrelated.certPem);
+    const unrelatedFile = unrelated.certPath;
     // citty keeps only the last of a repeated flag: the trusted CA first proves every one is read.
-    const sentinel = await w.start(["wait"], ["--ca-file", caFile, `--ca-file=${unrelatedFile}`]);
+    const sentinel = await w.start(["wait"], ["--ca-file", suite.file, `--ca-file=${unrelatedFile}`]);
     await waitFor(async () => ((await w.server.admin.requestCounts()).heartbeat ?? 0) >= 3, "three heartbeats over TLS");
     sentinel.proc.kill("SIGTERM");
     await sentinel.exited;
@@ -77,7 +69,7 @@ describeNeeding(MISSING_OPENSSL, "e2e over TLS", () => {
 
   test("the CA from SENTINEL_CA_FILE: run activates and heartbeats", async () => {
     const w = await tlsWorld({ names: ["localhost"] }, "localhost");
-    const result = await startSentinel(fixtureRunArgs(w.licensePath, w.report), { ...w.env, SENTINEL_CA_FILE: caFile });
+    const result = await startSentinel(fixtureRunArgs(w.licensePath, w.report), { ...w.env, SENTINEL_CA_FILE: suite.file });
     expect(await result.exited).toBe(0);
     expect(await endpointsSeen(w)).toEqual(["activate", "heartbeat"]);
   });
@@ -88,7 +80,7 @@ describeNeeding(MISSING_OPENSSL, "e2e over TLS", () => {
     ["wrong-host", { names: ["elsewhere.example"] }, ["--ca-file"], "hostname mismatch"],
   ] as const)("%s certificate: activation unreachable, exit 69, the log names it", async (_, leaf, flags, named) => {
     const w = await tlsWorld(leaf, "localhost");
-    const result = await w.run(["exit", "0"], flags.length ? [...flags, caFile] : []);
+    const result = await w.run(["exit", "0"], flags.length ? [...flags, suite.file] : []);
     expect(result.exitCode).toBe(69);
     expect(result.stderr).toContain(`DRM activate unreachable: TLS failure: ${named}`);
     expect(result.stderr).toContain("activation failed: DRM server unreachable");
@@ -112,7 +104,7 @@ describeNeeding(MISSING_OPENSSL, "e2e over TLS", () => {
     test("HTTPS_PROXY with Basic credentials: activation and heartbeats tunnelled, the password never printed", async () => {
       const w = await tlsWorld({ names: [DRM_HOST] }, DRM_HOST);
       const before = connects();
-      const env = { ...w.env, HTTPS_PROXY: proxy.url(auth), SENTINEL_CA_FILE: caFile };
+      const env = { ...w.env, HTTPS_PROXY: proxy.url(auth), SENTINEL_CA_FILE: suite.file };
       for (let i = 0; i < 2; i++) {
         const sentinel = await startSentinel([...fixtureRunArgs(w.licensePath, w.report), "--log-level", "debug"], env);
         expect(await sentinel.exited).toBe(0);
@@ -130,14 +122,14 @@ describeNeeding(MISSING_OPENSSL, "e2e over TLS", () => {
 
     test("--proxy without credentials: the proxy answers 407, exit 69 naming the proxy", async () => {
       const w = await tlsWorld({ names: [DRM_HOST] }, DRM_HOST);
-      const result = await w.run(["exit", "0"], ["--proxy", proxy.url(), "--ca-file", caFile]);
+      const result = await w.run(["exit", "0"], ["--proxy", proxy.url(), "--ca-file", suite.file]);
       expect(result.exitCode).toBe(69);
       expect(result.stderr).toContain(`proxy ${proxy.url()}/ refused the tunnel: 407 Proxy Authentication Required`);
     });
 
     test("a proxy that refuses connections: exit 69 naming it, credentials masked", async () => {
       const w = await tlsWorld({ names: [DRM_HOST] }, DRM_HOST);
-      const result = await w.run(["exit", "0"], ["--proxy", "http://bob:hunter2@127.0.0.1:9", "--ca-file", caFile]);
+      const result = await w.run(["exit", "0"], ["--proxy", "http://bob:hunter2@127.0.0.1:9", "--ca-file", suite.file]);
       expect(result.exitCode).toBe(69);
       expect(result.stderr).toContain("proxy http://bob:***@127.0.0.1:9/ failed (ECONNREFUSED)");
       expect(result.stderr).not.toContain("hunter2");
@@ -147,7 +139,7 @@ describeNeeding(MISSING_OPENSSL, "e2e over TLS", () => {
       const w = await tlsWorld({ names: [DRM_HOST] }, DRM_HOST);
       const before = connects();
       // The sentinel resolves the name itself here, so it gets the hosts file the proxy has.
-      const env = { ...w.env, HTTPS_PROXY: proxy.url(), NO_PROXY: "localhost,sentinel.test", SENTINEL_CA_FILE: caFile };
+      const env = { ...w.env, HTTPS_PROXY: proxy.url(), NO_PROXY: "localhost,sentinel.test", SENTINEL_CA_FILE: suite.file };
       const sentinel = await startSentinel(fixtureRunArgs(w.licensePath, w.report), env, hostsWrapper(writeHostsFile(w.dir)));
       expect(await sentinel.exited).toBe(0);
       expect(await endpointsSeen(w)).toEqual(["activate", "heartbeat"]);
@@ -157,10 +149,9 @@ describeNeeding(MISSING_OPENSSL, "e2e over TLS", () => {
 
   test("through a TLS-inspecting hop the customer trusts: unchanged bodies work, altered ones are misses", async () => {
     const inspection = makeTestCa("Corp Inspection CA");
-    const inspectionFile = join(inspection.dir, "inspection.pem");
-    writeFileSync(inspectionFile, inspection.certPem);
+    const inspectionFile = inspection.certPath;
     const w = await tlsWorld({ names: [DRM_HOST, "127.0.0.1"] }, DRM_HOST);
-    const upstream = { upstreamOrigin: w.server.url.replace(DRM_HOST, "127.0.0.1"), upstreamCaPem: ca.certPem, host: DRM_HOST };
+    const upstream = { upstreamOrigin: w.server.url.replace(DRM_HOST, "127.0.0.1"), upstreamCaPem: suite.ca.certPem, host: DRM_HOST };
     const clean = await startInspectingHop({ ca: inspection, ...upstream });
     const forging = await startInspectingHop({ ca: inspection, ...upstream, alter: forgeStatus("REVOKED") });
     try {

@@ -1,5 +1,6 @@
 // A throwaway certificate authority made at test time with the openssl CLI: a CA,
 // and leaves for chosen names and dates (trusted, expired, wrong host) signed by it.
+import { afterAll, beforeAll } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -118,3 +119,24 @@ export function makeTestCa(name: string): TestCa {
 
 /** Dates of a leaf that expired long ago. */
 export const EXPIRED = { notBefore: "20200101000000Z", notAfter: "20200102000000Z" };
+
+/** A CA made before the tests of the enclosing describe and removed after them; `file` is its PEM. */
+export function suiteCa(name: string): { readonly ca: TestCa; readonly file: string } {
+  let made: TestCa | undefined;
+  beforeAll(() => {
+    made = makeTestCa(name);
+  });
+  afterAll(() => made?.remove());
+  const ca = () => {
+    if (!made) throw new Error(`test CA ${name} used outside its describe`);
+    return made;
+  };
+  return {
+    get ca() {
+      return ca();
+    },
+    get file() {
+      return ca().certPath;
+    },
+  };
+}
