@@ -44,8 +44,10 @@ export async function postOnce({ url, headers, body, timeoutMs, maxBytes, networ
     const bytes = declared > maxBytes ? await discard(response.body) : await readCapped(response.body, maxBytes, controller.signal);
     return { kind: "response", status: response.status, body: bytes };
   } catch (error) {
-    if (controller.signal.aborted) return { kind: "failed", reason: `no complete response within ${timeoutMs} ms` };
     const proxy = network?.proxyFor(url)?.shown ?? null;
+    if (controller.signal.aborted) {
+      return { kind: "failed", reason: `no complete response within ${timeoutMs} ms${proxy ? ` (through proxy ${proxy})` : ""}` };
+    }
     return { kind: "failed", reason: nameNetworkFailure(error, proxy).reason };
   } finally {
     clearTimeout(timer);

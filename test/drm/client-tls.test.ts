@@ -127,3 +127,23 @@ describeNeeding(MISSING_OPENSSL, "DRM client over TLS", () => {
     });
   });
 });
+
+test("a proxy that accepts and never answers: unreachable at the deadline, naming the proxy", async () => {
+  const silent = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const fixture = await startDrmFixture();
+  try {
+    const proxy = `http://dave:pw123@127.0.0.1:${silent.port}`;
+    const m = fixture.machine({
+      baseUrl: new URL("https://drm.sentinel.test"),
+      timeoutMs: 300,
+      retries: 0,
+      network: resolveNetwork({ proxy }, {}),
+    });
+    expect(reasonOf(await m.activate())).toBe(
+      `no complete response within 300 ms (through proxy http://dave:***@127.0.0.1:${silent.port}/)`,
+    );
+  } finally {
+    silent.stop(true);
+    await fixture.stop();
+  }
+});
