@@ -4,9 +4,10 @@
 import { lookup } from "node:dns/promises";
 import { connect } from "node:net";
 import { checkServerIdentity, type PeerCertificate, rootCertificates } from "node:tls";
-import { fetchNetworkOptions, type NetworkFlags, resolveNetwork } from "../drm/network.ts";
+import { fetchNetworkOptions, type Network, type NetworkFlags, resolveNetwork } from "../drm/network.ts";
 import { nameNetworkFailure } from "../drm/network-errors.ts";
 import { resolveServerUrl } from "../drm/server-url.ts";
+import { trustedCas } from "../drm/trust.ts";
 import { describeError, ExitCode, SentinelError } from "../errors.ts";
 import { type Check, fail, ok } from "./check.ts";
 
@@ -54,7 +55,7 @@ const errorText = (error: unknown) => {
 export async function networkChecks(input: NetworkInput): Promise<NetworkResult> {
   const checks: Check[] = [];
   let url: URL;
-  let network: ReturnType<typeof resolveNetwork>;
+  let network: Network;
   try {
     url = resolveServerUrl(input.serverUrlFlag, input.licenseUrl);
     checks.push(ok("server-url", url.href));
@@ -62,14 +63,15 @@ export async function networkChecks(input: NetworkInput): Promise<NetworkResult>
     return { checks: [usage("server-url", error, "pass --server-url https://… as your vendor documents it")] };
   }
   try {
-    network = resolveNetwork(input.flags, input.env, url);
-    checks.push(
-      ok("ca-files", network.ca ? `bundled roots + ${network.ca.length - rootCertificates.length} extra certificate(s)` : "bundled roots"),
-    );
+    const extra = trustedCas({ caFiles: input.flags.caFiles, env: input.env });
+    checks.push(ok("ca-files", extra ? `bundled roots + ${extra.length - rootCertificates.length} extra certificate(s)` : "bundled roots"));
   } catch (error) {
-    return {
-      checks: [...checks, usage("ca-files", error, "fix --ca-file / SENTINEL_CA_FILE / NODE_EXTRA_CA_CERTS, or the proxy setting")],
-    };
+    return { checks: [...checks, usage("ca-files", error, "fix --ca-file, SENTINEL_CA_FILE or NODE_EXTRA_CA_CERTS")] };
+  }
+  try {
+    network = resolveNetwork(input.flags, input.env, url);
+  } catch (error) {
+    return { checks: [...checks, usage("proxy", error, "fix --proxy, SENTINEL_PROXY or HTTPS_PROXY: http://[user:password@]host:port")] };
   }
   const proxy = network.proxyFor(url);
   checks.push(ok("proxy", proxy ? `${proxy.shown} (from ${proxy.source})` : "none: direct connection"));
@@ -112,13 +114,7 @@ const TRUST_HINT =
   "if your company's TLS-inspecting proxy or a private CA signs this certificate, pass that CA with --ca-file or SENTINEL_CA_FILE";
 
 /** One GET of the base URL: proves the tunnel, the TLS handshake and an HTTP answer, and reads Date. */
-async function getBase(
-  url: URL,
-  network: ReturnType<typeof resolveNetwork>,
-  proxy: string | null,
-  checks: Check[],
-  timeoutMs: number,
-): Promise<NetworkResult> {
+async function getBase(url: URL, network: Network, proxy: string | null, checks: Check[], timeoutMs: number): Promise<NetworkResult> {
   let peer: PeerCertificate | undefined;
   const route = fetchNetworkOptions(network, url);
   const tls = {

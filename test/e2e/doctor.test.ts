@@ -153,6 +153,8 @@ describeNeeding(MISSING_OPENSSL, "sentinel doctor", () => {
       "it is a symbolic link",
       78,
     ],
+    ["a missing CA file", (w) => doctor(w, ["--ca-file", join(w.dir, "corp-ca.pem")]), "ca-files", "cannot read CA file", 64],
+    ["an https:// proxy", (w) => doctor(w, ["--proxy", "https://proxy.example:8443"]), "proxy", "must use http://", 64],
     [
       "a DNS failure",
       (w) => doctor(w, ["--server-url", "https://drm.sentinel.invalid"]),
