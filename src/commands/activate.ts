@@ -7,8 +7,19 @@ import { loadLicense } from "../license/load.ts";
 import { embeddedOrgKey } from "../org-key.ts";
 import { Interrupted, Shutdown } from "../sentinel/shutdown.ts";
 import { startStandard } from "../sentinel/standard.ts";
+import { networkFlags } from "./network-args.ts";
 import { printJson, printLine } from "./output.ts";
-import { jsonArg, keystoreArg, licenseArg, logLevelArg, serverUrlArg, softwareVersionArg, stateDirArg } from "./shared-args.ts";
+import {
+  caFileArg,
+  jsonArg,
+  keystoreArg,
+  licenseArg,
+  logLevelArg,
+  proxyArg,
+  serverUrlArg,
+  softwareVersionArg,
+  stateDirArg,
+} from "./shared-args.ts";
 
 export default defineCommand({
   meta: { name: "activate", description: "Activate this machine and check in with the DRM server, without starting the software" },
@@ -18,10 +29,12 @@ export default defineCommand({
     "state-dir": stateDirArg,
     keystore: keystoreArg,
     "software-version": softwareVersionArg,
+    proxy: proxyArg,
+    "ca-file": caFileArg,
     json: jsonArg,
     "log-level": logLevelArg,
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     const orgKey = embeddedOrgKey();
     const shutdown = new Shutdown();
     const uninstall = shutdown.installSignalHandlers();
@@ -34,6 +47,7 @@ export default defineCommand({
         stateDir: args["state-dir"],
         keystore: args.keystore,
         softwareVersion: args["software-version"],
+        network: networkFlags(args, rawArgs),
       };
       const { session, state, online } = await startStandard(license, orgKey, options, shutdown);
       await session.close();

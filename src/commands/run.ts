@@ -7,10 +7,13 @@ import { log } from "../log.ts";
 import { embeddedOrgKey } from "../org-key.ts";
 import { checkExecutable, verifySoftwareChecksum } from "../process/software-file.ts";
 import { Interrupted, Shutdown } from "../sentinel/shutdown.ts";
+import { networkFlags } from "./network-args.ts";
 import {
+  caFileArg,
   keystoreArg,
   licenseArg,
   logLevelArg,
+  proxyArg,
   serverUrlArg,
   softwareArg,
   softwareVersionArg,
@@ -35,10 +38,12 @@ export default defineCommand({
     "state-dir": stateDirArg,
     keystore: keystoreArg,
     "software-version": softwareVersionArg,
+    proxy: proxyArg,
+    "ca-file": caFileArg,
     "stop-timeout": stopTimeoutArg,
     "log-level": logLevelArg,
   },
-  async run({ args, data }) {
+  async run({ args, data, rawArgs }) {
     const stopTimeoutMs = parseStopTimeout(args["stop-timeout"]);
     checkExecutable(args.software);
     const orgKey = embeddedOrgKey();
@@ -60,6 +65,7 @@ export default defineCommand({
         stateDir: args["state-dir"],
         keystore: args.keystore,
         softwareVersion: args["software-version"],
+        network: networkFlags(args, rawArgs),
       });
     } catch (error) {
       if (!(error instanceof Interrupted)) throw error;

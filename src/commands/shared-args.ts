@@ -42,3 +42,13 @@ export const logLevelArg = {
   default: "info",
 } satisfies ArgDef;
 export const jsonArg = { type: "boolean", description: "Machine-readable output on stdout" } satisfies ArgDef;
+export const proxyArg = {
+  type: "string",
+  description: "HTTP proxy for the DRM server (env SENTINEL_PROXY; else HTTPS_PROXY/HTTP_PROXY, minus NO_PROXY)",
+  valueHint: "url",
+} satisfies ArgDef;
+export const caFileArg = {
+  type: "string",
+  description: "Extra trusted CA certificates, PEM; repeatable (env SENTINEL_CA_FILE, NODE_EXTRA_CA_CERTS)",
+  valueHint: "pem",
+} satisfies ArgDef;

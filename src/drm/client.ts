@@ -4,7 +4,8 @@ import { VERSION } from "../build-info.ts";
 import { describeError } from "../errors.ts";
 import { log } from "../log.ts";
 import { detectPlatform } from "../platform.ts";
-import { classifyExchange, type Outcome } from "./outcome.ts";
+import type { Network } from "./network.ts";
+import { type Classified, classifyExchange, type Outcome } from "./outcome.ts";
 import { signedHeaders, userAgent } from "./request-signing.ts";
 import { MAX_RESPONSE_BYTES } from "./response.ts";
 import { type Endpoint, endpointUrl } from "./server-url.ts";
@@ -26,6 +27,8 @@ export interface DrmClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Milliseconds since the epoch, for the request timestamp. */
   now?: () => number;
+  /** Trusted CAs and proxy (spec 14), from resolveNetwork(); absent: the runtime's roots, direct. */
+  network?: Network;
 }
 
 export interface ActivateInput {
@@ -51,7 +54,7 @@ export function createDrmClient(options: DrmClientOptions): DrmClient {
   const defaultVersion = options.softwareVersion ?? VERSION;
   const agent = userAgent(VERSION, detectPlatform());
 
-  async function attempt(endpoint: Endpoint, licenseKey: string, body: Uint8Array, label: string): Promise<Outcome> {
+  async function attempt(endpoint: Endpoint, licenseKey: string, body: Uint8Array, label: string): Promise<Classified> {
     const url = endpointUrl(baseUrl, endpoint);
     const nonce = crypto.randomUUID();
     const timestamp = Math.floor(now() / 1000);
@@ -65,30 +68,34 @@ export function createDrmClient(options: DrmClientOptions): DrmClient {
       machineSecret,
       userAgent: agent,
     });
-    const exchange = await postOnce({ url, headers, body, timeoutMs, maxBytes: MAX_RESPONSE_BYTES });
-    const { outcome, failedCheck } = classifyExchange(exchange, { orgPublicPoint, nonce, machineId, licenseKey });
+    const exchange = await postOnce({ url, headers, body, timeoutMs, maxBytes: MAX_RESPONSE_BYTES, network: options.network });
+    const classified = classifyExchange(exchange, { orgPublicPoint, nonce, machineId, licenseKey });
+    const { failedCheck } = classified;
     if (failedCheck) log.warn(`DRM ${endpoint} response failed verification (${label}): ${failedCheck} check`);
-    return outcome;
+    return classified;
   }
 
   async function call(endpoint: Endpoint, licenseKey: string, fields: Record<string, string>): Promise<Outcome> {
     // The exact bytes signed are the bytes sent: serialise once.
     const body = new TextEncoder().encode(JSON.stringify({ license_key: licenseKey, machine_id: machineId, ...fields }));
-    let outcome: Outcome = { class: "unreachable", reason: "not attempted" };
+    let last: Classified = { outcome: { class: "unreachable", reason: "not attempted" } };
     for (let i = 0; i <= retries; i++) {
       if (i > 0) await sleep(backoffMs[Math.min(i - 1, backoffMs.length - 1)] ?? 0);
       // The attempt number also keeps consola from folding repeated warnings into one.
       const label = `attempt ${i + 1}/${retries + 1}`;
       try {
-        outcome = await attempt(endpoint, licenseKey, body, label);
+        last = await attempt(endpoint, licenseKey, body, label);
       } catch (error) {
         // Defensive: a bug below must not crash the sentinel mid-heartbeat.
-        outcome = { class: "unreachable", reason: `request failed: ${describeError(error)}` };
+        last = { outcome: { class: "unreachable", reason: `request failed: ${describeError(error)}` } };
       }
+      const { outcome } = last;
       if (outcome.class !== "unreachable") return outcome;
       log.debug(`DRM ${endpoint} ${label} unreachable: ${outcome.reason}`);
     }
-    return outcome;
+    // Spec 14.1: the log names why (a TLS failure, the proxy), unless a failed check was just named.
+    if (!last.failedCheck && last.outcome.class === "unreachable") log.warn(`DRM ${endpoint} unreachable: ${last.outcome.reason}`);
+    return last.outcome;
   }
 
   return {

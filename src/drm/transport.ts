@@ -1,6 +1,8 @@
 // One POST to the DRM server and its body, under one deadline and a hard size
 // cap. Never throws: every failure becomes a reason. Never retries; client.ts does.
 import { ofetch } from "ofetch";
+import { fetchNetworkOptions, type Network } from "./network.ts";
+import { nameNetworkFailure } from "./network-errors.ts";
 import type { Exchange } from "./outcome.ts";
 
 export interface PostInput {
@@ -10,6 +12,8 @@ export interface PostInput {
   timeoutMs: number;
   /** Bodies longer than this are cut (reported as a null body), never buffered whole. */
   maxBytes: number;
+  /** Trusted CAs and proxy (spec 14); absent: the runtime's roots, direct. */
+  network?: Network;
 }
 
 class DeadlineExceeded extends Error {}
@@ -20,7 +24,8 @@ class DeadlineExceeded extends Error {}
  * the headers arrive, so a server dripping the body byte by byte would never time
  * out. One AbortController covers headers and body alike instead.
  */
-export async function postOnce({ url, headers, body, timeoutMs, maxBytes }: PostInput): Promise<Exchange> {
+export async function postOnce({ url, headers, body, timeoutMs, maxBytes, network }: PostInput): Promise<Exchange> {
+  const route = fetchNetworkOptions(network, url);
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new DeadlineExceeded()), timeoutMs);
   try {
@@ -33,13 +38,17 @@ export async function postOnce({ url, headers, body, timeoutMs, maxBytes }: Post
       ignoreResponseError: true,
       responseType: "stream",
       signal: controller.signal,
+      ...route,
     });
     const declared = Number(response.headers.get("content-length") ?? 0);
     const bytes = declared > maxBytes ? await discard(response.body) : await readCapped(response.body, maxBytes, controller.signal);
     return { kind: "response", status: response.status, body: bytes };
   } catch (error) {
-    if (controller.signal.aborted) return { kind: "failed", reason: `no complete response within ${timeoutMs} ms` };
-    return { kind: "failed", reason: describeNetworkError(error) };
+    const proxy = network?.proxyFor(url)?.shown ?? null;
+    if (controller.signal.aborted) {
+      return { kind: "failed", reason: `no complete response within ${timeoutMs} ms${proxy ? ` (through proxy ${proxy})` : ""}` };
+    }
+    return { kind: "failed", reason: nameNetworkFailure(error, proxy).reason };
   } finally {
     clearTimeout(timer);
   }
@@ -73,11 +82,4 @@ async function readCapped(stream: ReadableStream<Uint8Array> | null, maxBytes: n
     reader.cancel().catch(() => {});
   }
   return Buffer.concat(chunks, length);
-}
-
-function describeNetworkError(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const code = cause && typeof cause === "object" && "code" in cause && typeof cause.code === "string" ? cause.code : null;
-  const message = cause instanceof Error ? cause.message.split(".")[0] : String(cause);
-  return code ? `connection failed (${code})` : `connection failed: ${message}`;
 }

@@ -32,9 +32,7 @@ export function prepareSocketPath({
   if (!/^[A-Za-z0-9-]+$/.test(id)) throw new InternalError("IPC socket id must be letters, digits and dashes");
   if (platform === "win32") return `\\\\.\\pipe\\sentinel-${id}-${pid}`;
 
-  // XDG says a relative XDG_RUNTIME_DIR is invalid and must be ignored.
-  const runtimeDir = env.XDG_RUNTIME_DIR;
-  const dir = runtimeDir && isAbsolute(runtimeDir) ? join(runtimeDir, "sentinel-drm") : join(tmpdir, `sentinel-drm-${uid}`);
+  const dir = socketDirectory({ env, tmpdir, uid });
   ensurePrivateDirectory(dir, uid);
 
   let path = join(dir, `sentinel-${id}-${pid}.sock`);
@@ -46,6 +44,23 @@ export function prepareSocketPath({
   return path;
 }
 
+/** The private per-user directory the socket goes in (POSIX). Pure. */
+export function socketDirectory({ env, tmpdir, uid }: { env: Record<string, string | undefined>; tmpdir: string; uid?: number }): string {
+  // XDG says a relative XDG_RUNTIME_DIR is invalid and must be ignored.
+  const runtimeDir = env.XDG_RUNTIME_DIR;
+  return runtimeDir && isAbsolute(runtimeDir) ? join(runtimeDir, "sentinel-drm") : join(tmpdir, `sentinel-drm-${uid}`);
+}
+
+/** Why an existing socket directory must be refused, or null (also for `sentinel doctor`). */
+export function socketDirectoryProblem(dir: string, uid: number | undefined): string | null {
+  const stats = lstatSync(dir);
+  if (stats.isSymbolicLink()) return "it is a symbolic link";
+  if (!stats.isDirectory()) return "it is not a directory";
+  if (uid !== undefined && stats.uid !== uid) return `it belongs to uid ${stats.uid}, not to us (uid ${uid})`;
+  const mode = stats.mode & 0o7777;
+  return mode === 0o700 ? null : `its mode is ${mode.toString(8).padStart(4, "0")}, expected 0700`;
+}
+
 function ensurePrivateDirectory(dir: string, uid: number | undefined): void {
   try {
     mkdirSync(dir, { mode: 0o700 });
@@ -55,13 +70,8 @@ function ensurePrivateDirectory(dir: string, uid: number | undefined): void {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== "EEXIST") throw new ConfigError(`cannot create IPC socket directory ${dir} (${code ?? String(error)})`);
   }
-  const stats = lstatSync(dir);
-  const refuse = (problem: string) => new ConfigError(`refusing IPC socket directory ${dir}: ${problem}`);
-  if (stats.isSymbolicLink()) throw refuse("it is a symbolic link");
-  if (!stats.isDirectory()) throw refuse("it is not a directory");
-  if (uid !== undefined && stats.uid !== uid) throw refuse(`it belongs to uid ${stats.uid}, not to us (uid ${uid})`);
-  const mode = stats.mode & 0o7777;
-  if (mode !== 0o700) throw refuse(`its mode is ${mode.toString(8).padStart(4, "0")}, expected 0700`);
+  const problem = socketDirectoryProblem(dir, uid);
+  if (problem) throw new ConfigError(`refusing IPC socket directory ${dir}: ${problem}`);
 }
 
 /** A socket left at this exact path by an earlier process with our pid; only we can write here. */

@@ -4,6 +4,7 @@
 import { publicPointOf } from "../crypto/es256.ts";
 import { writePublicKeyPem } from "../crypto/pem.ts";
 import { createDrmClient, type DrmClient } from "../drm/client.ts";
+import { type NetworkFlags, resolveNetwork } from "../drm/network.ts";
 import { isDecommissionRequested, type Outcome, payloadStatus } from "../drm/outcome.ts";
 import { resolveServerUrl } from "../drm/server-url.ts";
 import { formatDuration } from "../duration.ts";
@@ -28,7 +29,7 @@ import type { Shutdown } from "./shutdown.ts";
 import { superviseSoftware } from "./supervise.ts";
 import { minuteMs, wallCheckMs } from "./timing.ts";
 
-export type StandardOptions = SessionOptions & { serverUrl?: string; softwareVersion?: string };
+export type StandardOptions = SessionOptions & { serverUrl?: string; softwareVersion?: string; network?: NetworkFlags };
 
 function toCallOutcome(outcome: Outcome): CallOutcome {
   if (outcome.class !== "verified") return outcome;
@@ -51,6 +52,8 @@ export async function startStandard(
   shutdown: Shutdown,
 ): Promise<StandardStart> {
   const baseUrl = resolveServerUrl(options.serverUrl, license.serverUrl);
+  // Before any state is touched: a bad CA file or proxy URL is a usage error (64).
+  const network = resolveNetwork(options.network, process.env, baseUrl);
   const session = await openMachineSession(license, options);
   try {
     let state = session.state;
@@ -68,6 +71,7 @@ export async function startStandard(
       machineSecret: session.machineSecret,
       orgPublicPoint: orgKey.point,
       softwareVersion: options.softwareVersion,
+      network,
     });
     if (!state.activated) {
       log.info(`activating machine ${state.machine_id} with ${baseUrl.origin}`);

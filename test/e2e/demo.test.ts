@@ -2,6 +2,8 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { REPO_ROOT } from "../support/paths.ts";
+import { testNeeding } from "../support/system.ts";
+import { MISSING_OPENSSL } from "../support/test-ca.ts";
 
 test("the demo tells the whole story and ends with the revocation (77)", async () => {
   const demo = Bun.spawn([process.execPath, "run", join(REPO_ROOT, "test/support/demo.ts")], {
@@ -16,4 +18,18 @@ test("the demo tells the whole story and ends with the revocation (77)", async (
   expect(stdout).toContain("The sentinel exited with 77");
   expect(stderr).toContain("sentinel warn: heartbeat missed (unreachable), running on grace");
   expect(stderr).toContain("sentinel error: license has been revoked");
+});
+
+testNeeding(MISSING_OPENSSL, "demo --tls: the same story over https:// with a throwaway CA, sentinel doctor all ok", async () => {
+  const demo = Bun.spawn([process.execPath, "run", join(REPO_ROOT, "test/support/demo.ts"), "--tls"], {
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  const [stdout, code] = await Promise.all([new Response(demo.stdout).text(), demo.exited]);
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/server https:\/\/localhost:\d+/);
+  expect(stdout).toMatch(/^ok +tls +localhost, issued by Sentinel Demo CA/m);
+  expect(stdout).not.toMatch(/^fail/m);
+  expect(stdout).toContain("The sentinel exited with 77");
 });

@@ -2,6 +2,7 @@
 // a throwaway organisation key. Builds the sentinel with that key, starts the
 // reference DRM server, mints a licence, runs a demo program under the sentinel,
 // then shows a heartbeat, an outage on grace, and a revocation stopping it (77).
+// `npm run demo -- --tls`: the server on https:// with a throwaway CA the sentinel is told to trust.
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,7 +10,9 @@ import { buildSentinel } from "../../build.ts";
 import { startDrmServer } from "./drm-server.ts";
 import { generateKeyPair } from "./keys.ts";
 import { mintLicense, standardPayload } from "./mint.ts";
+import { makeTestCa } from "./test-ca.ts";
 
+const TLS = process.argv.includes("--tls");
 const MINUTE_MS = 20; // one licence minute lasts 20 ms here, so a 60-minute heartbeat comes every 1.2 s
 const work = mkdtempSync(join(tmpdir(), "sentinel-demo-"));
 const step = (text: string) => process.stdout.write(`\n\u25b6 ${text}\n`);
@@ -21,6 +24,8 @@ const until = async (what: string, check: () => boolean | Promise<boolean>, time
   }
 };
 
+// --tls: a throwaway CA, a certificate for localhost, and SENTINEL_CA_FILE for the sentinel.
+const ca = TLS ? makeTestCa("Sentinel Demo CA") : undefined;
 const server = { current: undefined as ReturnType<typeof startDrmServer> | undefined };
 try {
   step("A vendor makes an organisation key and builds the sentinel with it baked in");
@@ -36,7 +41,8 @@ try {
   process.stdout.write(`  built ${binary}\n`);
 
   step("The vendor's DRM server runs (here: the reference server on loopback) and issues a STANDARD licence");
-  const drm = startDrmServer({ orgSecret: org.secret });
+  const tls = ca ? { tls: ca.issue({ names: ["localhost", "127.0.0.1"] }), urlHost: "localhost" } : {};
+  const drm = startDrmServer({ orgSecret: org.secret, ...tls });
   server.current = drm;
   const licenseKey = "LK-DEMO-0001";
   await drm.admin.createLicense({
@@ -63,15 +69,24 @@ try {
   const stateDir = join(work, "state");
   mkdirSync(join(work, "run"), { mode: 0o700 });
 
+  const env = {
+    ...process.env,
+    SENTINEL_STATE_DIR: stateDir,
+    SENTINEL_KEYSTORE: "file",
+    XDG_RUNTIME_DIR: join(work, "run"),
+    SENTINEL_TEST_MINUTE_MS: String(MINUTE_MS),
+    ...(ca ? { SENTINEL_CA_FILE: ca.certPath } : {}),
+  };
+  if (ca) {
+    step(`The customer's IT trusts the server's CA (SENTINEL_CA_FILE=${ca.certPath}) and checks: sentinel doctor`);
+    // Not spawnSync: the server answering it runs in this process.
+    const doctor = Bun.spawn([binary as string, "doctor", "--license", licensePath], { env, stdio: ["ignore", "inherit", "inherit"] });
+    if ((await doctor.exited) !== 0) throw new Error(`demo: sentinel doctor exited ${doctor.exitCode}`);
+  }
+
   step("The customer runs: sentinel --license acme.lic --software ./acme-app (activation, heartbeat, launch)");
   const sentinel = Bun.spawn([binary as string, "--license", licensePath, "--software", app], {
-    env: {
-      ...process.env,
-      SENTINEL_STATE_DIR: stateDir,
-      SENTINEL_KEYSTORE: "file",
-      XDG_RUNTIME_DIR: join(work, "run"),
-      SENTINEL_TEST_MINUTE_MS: String(MINUTE_MS),
-    },
+    env,
     stdio: ["ignore", "inherit", "inherit"],
   });
   const heartbeats = async () => (await drm.admin.requestCounts()).heartbeat ?? 0;
@@ -90,4 +105,5 @@ try {
 } finally {
   await server.current?.stop();
   rmSync(work, { recursive: true, force: true });
+  ca?.remove();
 }

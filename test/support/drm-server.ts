@@ -23,6 +23,12 @@ export interface DrmServerOptions {
   adminToken?: string;
   /** Milliseconds since the epoch. */
   now?: () => number;
+  /** Serve https:// with this chain and key (spec 14); admin then gets a plain loopback port of its own. */
+  tls?: { chainPem: string; keyPem: string };
+  /** The host name in `url` (default the listening address), e.g. one named in the certificate. */
+  urlHost?: string;
+  /** Shift of the `Date` header from `now`, in ms: a server whose clock is off (sentinel doctor). */
+  dateSkewMs?: number;
 }
 
 export interface DrmServer {
@@ -80,7 +86,7 @@ export function startDrmServer(options: DrmServerOptions = {}): DrmServer {
     port: options.port ?? 0,
     hostname: options.hostname ?? "127.0.0.1",
     idleTimeout: 30,
-    async fetch(request) {
+    fetch: withDate(async (request) => {
       const path = new URL(request.url).pathname;
       if (path.startsWith("/admin/")) return handleAdmin(request, path, adminToken, store, faults);
       const endpoint = path.startsWith(prefix) ? ENDPOINT_BY_PATH.get(path.slice(prefix.length)) : undefined;
@@ -101,20 +107,34 @@ export function startDrmServer(options: DrmServerOptions = {}): DrmServer {
         });
       }
       return response;
-    },
+    }),
     error: () => errorResponse(500, "Internal server error."),
+    ...(options.tls ? { tls: { cert: options.tls.chainPem, key: options.tls.keyPem } } : {}),
   });
 
+  /** Every answer's `Date` header shifted by `dateSkewMs` when one is set. */
+  function withDate(handler: (request: Request) => Promise<Response>) {
+    return async (request: Request) => {
+      const response = await handler(request);
+      if (options.dateSkewMs) response.headers.set("date", new Date(now() + options.dateSkewMs).toUTCString());
+      return response;
+    };
+  }
+
   const host = server.hostname?.includes(":") ? `[${server.hostname}]` : server.hostname;
-  const origin = `http://${host}:${server.port}`;
+  const scheme = options.tls ? "https" : "http";
+  // Admin calls must work whatever the certificate (expired, wrong host): plain HTTP beside it.
+  const adminServer = options.tls ? Bun.serve({ port: 0, hostname: server.hostname, fetch: (request) => server.fetch(request) }) : null;
+  const origin = `http://${host}:${adminServer?.port ?? server.port}`;
   const orgPublicPoint = publicPointOf(orgSecret);
   return {
-    url: `${origin}${prefix}`,
+    url: `${scheme}://${options.urlHost ?? host}:${server.port}${prefix}`,
     adminToken,
     orgPublicPem: writePublicKeyPem(orgPublicPoint),
     orgPublicPoint,
     admin: createAdminClient(origin, adminToken),
     stop: async () => {
+      await adminServer?.stop(true);
       await server.stop(true);
       store.close();
     },

@@ -1,0 +1,46 @@
+// The certificate authorities an https:// DRM server is checked against (spec 14.1):
+// the runtime's bundled roots plus PEM files from --ca-file, SENTINEL_CA_FILE and
+// NODE_EXTRA_CA_CERTS. Verification itself is the runtime's and is never turned off.
+import { readFileSync } from "node:fs";
+import { rootCertificates } from "node:tls";
+import { describeError, UsageError } from "../errors.ts";
+
+const CERTIFICATE = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----/g;
+
+export interface TrustSources {
+  /** `--ca-file`, in the order given. */
+  caFiles?: readonly string[];
+  env: Record<string, string | undefined>;
+  platform?: NodeJS.Platform;
+}
+
+/** Every extra CA file named by the flags and variables, flags first, without repeats. */
+export function extraCaFiles({ caFiles = [], env, platform = process.platform }: TrustSources): string[] {
+  const separator = platform === "win32" ? ";" : ":";
+  const fromEnv = (env.SENTINEL_CA_FILE ?? "").split(separator);
+  const paths = [...caFiles, ...fromEnv, env.NODE_EXTRA_CA_CERTS ?? ""].map((path) => path.trim()).filter(Boolean);
+  return [...new Set(paths)];
+}
+
+/** The PEM certificates in one file; a file that holds none is a usage error (64). */
+export function readCaFile(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read CA file ${path}: ${describeError(error)}`);
+  }
+  const certificates = text.match(CERTIFICATE) ?? [];
+  if (certificates.length === 0) throw new UsageError(`CA file ${path} holds no PEM certificate (BEGIN CERTIFICATE)`);
+  return certificates;
+}
+
+/**
+ * The `ca` list for fetch, or undefined for the runtime's defaults. Bun's `tls.ca`
+ * replaces the trust store (bundled roots and NODE_EXTRA_CA_CERTS alike) instead of
+ * adding to it, so extra CAs are appended to the bundled roots here.
+ */
+export function trustedCas(sources: TrustSources): string[] | undefined {
+  const extra = extraCaFiles(sources).flatMap(readCaFile);
+  return extra.length === 0 ? undefined : [...rootCertificates, ...extra];
+}
