@@ -19,6 +19,12 @@ export default defineCommand({
     "software-version": softwareVersionArg,
     json: jsonArg,
     "log-level": logLevelArg,
+    "offline-request": { type: "string", description: "Write an offline activation request to this file (no network)", valueHint: "file" },
+    "offline-response": {
+      type: "string",
+      description: "Complete an offline activation with the vendor's response file",
+      valueHint: "file",
+    },
   },
   async run({ args }) {
     const orgKey = embeddedOrgKey();
@@ -34,6 +40,13 @@ export default defineCommand({
         keystore: args.keystore,
         softwareVersion: args["software-version"],
       };
+      const offline = { request: args["offline-request"], response: args["offline-response"] };
+      if (offline.request !== undefined && offline.response !== undefined)
+        throw new UsageError("--offline-request and --offline-response are two separate steps: give one");
+      if (offline.request !== undefined || offline.response !== undefined) {
+        const { activateOffline } = await import("./activate-offline.ts");
+        return await activateOffline(license, orgKey, options, { licensePath: args.license, ...offline, json: args.json });
+      }
       const { session, state, online } = await startStandard(license, orgKey, options, shutdown);
       await session.close();
       const status = online ? "ACTIVE" : "OFFLINE_GRACE";

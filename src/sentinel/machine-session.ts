@@ -3,6 +3,7 @@
 // under the state lock, and saved before the caller acts on it (spec 8.3).
 import { readOsMachineId } from "../hardware/fingerprint.ts";
 import { openKeystore, resolveKeystoreChoice } from "../keystore/auto.ts";
+import { Entry } from "../keystore/keystore.ts";
 import { loadOrCreateMachineKey } from "../keystore/machine-key.ts";
 import { guardMemory } from "../keystore/memory-guard.ts";
 import type { License } from "../license/validate.ts";
@@ -25,6 +26,8 @@ export interface MachineSession {
   /** Saves the latest state as it stands (with the time seen), deciding nothing; returns it. */
   touch(): Promise<SentinelState>;
   deleteState(): Promise<void>;
+  /** Deletes the state file, then this state directory's keystore entries (spec 15.3). */
+  forget(): Promise<void>;
   /** Zeroes the machine key. */
   close(): Promise<void>;
 }
@@ -64,6 +67,11 @@ export async function openMachineSession(license: License, options: SessionOptio
     decide,
     touch,
     deleteState: () => store.delete(),
+    forget: async () => {
+      // The file before the generation entry, so a crash in between never reads back as a rollback.
+      await store.delete();
+      for (const entry of [Entry.stateKey, Entry.stateGeneration, Entry.machineKey]) await keystore.delete(entry);
+    },
     close: async () => machineKey.zero(),
   };
 }
