@@ -28,6 +28,7 @@ function printHuman(loaded: Loaded, dir: string, backend: string): void {
   printLine(`activated:       ${s.activated ? "yes" : "no"}`);
   printLine(`last heartbeat:  ${when(s.last_heartbeat_success)}`);
   printLine(`grace remaining: ${formatDuration(s.grace_remaining_seconds)}${s.grace_exhausted ? " (exhausted)" : ""}`);
+  if (s.offline_until) printLine(`offline until:   ${s.offline_until} (UTC, no DRM server contact until the day after)`);
   printLine(`keystore:        ${backend}`);
 }
 

@@ -16,6 +16,8 @@ import { detectPlatform } from "../platform.ts";
 import type { LaunchRequest } from "./hardware-bound.ts";
 import { createHeartbeatLoop } from "./heartbeat-loop.ts";
 import { type MachineSession, nowSeconds, openMachineSession, type SessionOptions } from "./machine-session.ts";
+import { createOfflineHandover } from "./offline-handover.ts";
+import { offlineWindow } from "./offline-window.ts";
 import {
   type CallOutcome,
   clockTurnedBack,
@@ -27,7 +29,12 @@ import {
 import type { Shutdown } from "./shutdown.ts";
 import { superviseSoftware } from "./supervise.ts";
 
-export type StandardOptions = SessionOptions & { serverUrl?: string; softwareVersion?: string };
+export type StandardOptions = SessionOptions & {
+  serverUrl?: string;
+  softwareVersion?: string;
+  /** `run` honours an offline activation (15.2); `activate` checks in with the server regardless. */
+  offlineWindow?: boolean;
+};
 
 /** The length of a licence "minute": real in release builds, shortened by tests in test builds. */
 function minuteMs(): number {
@@ -46,6 +53,8 @@ export interface StandardStart {
   client: DrmClient;
   state: SentinelState;
   online: boolean;
+  /** Set when the start was inside an offline window: no server contact until the day after it. */
+  offlineUntil?: string;
 }
 
 /** Steps 1–6: server URL, keystore and machine key, state, activation, startup heartbeat. */
@@ -74,6 +83,11 @@ export async function startStandard(
       orgPublicPoint: orgKey.point,
       softwareVersion: options.softwareVersion,
     });
+    const window = options.offlineWindow ? offlineWindow(state, license.licenseKey, nowSeconds()) : undefined;
+    if (window?.kind === "inside") {
+      log.info(`offline activation valid until ${window.until} (UTC): no contact with the DRM server until then`);
+      return { session, client, state, online: false, offlineUntil: window.until };
+    }
     if (!state.activated) {
       log.info(`activating machine ${state.machine_id} with ${baseUrl.origin}`);
       const outcome = toCallOutcome(
@@ -131,18 +145,18 @@ export function formatDuration(seconds: number): string {
 
 /** The whole STANDARD flow: steps 1–6, then launch with the heartbeat loop until the end. */
 export async function runStandard(license: License, orgKey: OrgKey, request: LaunchRequest, options: StandardOptions): Promise<number> {
-  const start = await startStandard(license, orgKey, options, request.shutdown);
+  const start = await startStandard(license, orgKey, { ...options, offlineWindow: true }, request.shutdown);
   const { session, client } = start;
   let { state, online } = start;
   let decommissioned = false;
   const intervalMs = (license.heartbeatIntervalMinutes as number) * minuteMs();
 
-  const loop = createHeartbeatLoop(intervalMs, async ({ stopping, stopped }) => {
-    const answer = await Promise.race([
+  const heartbeat = (stopping: Promise<void>): Promise<Outcome | undefined> =>
+    Promise.race([
       client.heartbeat({ licenseKey: license.licenseKey, softwareVersion: options.softwareVersion }),
-      stopping,
+      stopping.then(() => undefined),
     ]);
-    if (!answer || stopped()) return;
+  const onAnswer = async (answer: Outcome) => {
     const outcome = toCallOutcome(answer);
     const decision = await session.decide((current, now) => decideHeartbeat(current, outcome, license, now, "loop"));
     state = decision.state;
@@ -157,7 +171,13 @@ export async function runStandard(license: License, orgKey: OrgKey, request: Lau
       decommissioned = true;
       await decommission(session, client, license).catch((error: DeniedError) => request.shutdown.request({ kind: "licence", error }));
     }
+  };
+  const loop = createHeartbeatLoop(intervalMs, async ({ stopping, stopped }) => {
+    const answer = await heartbeat(stopping);
+    if (answer && !stopped()) await onAnswer(answer);
   });
+  const until = start.offlineUntil;
+  const background = until ? createOfflineHandover({ until, heartbeat, onVerified: onAnswer, shutdown: request.shutdown, loop }) : loop;
 
   try {
     return await superviseSoftware({
@@ -169,8 +189,9 @@ export async function runStandard(license: License, orgKey: OrgKey, request: Lau
         lastHeartbeatSuccess: state.last_heartbeat_success,
         graceRemainingSeconds: state.grace_remaining_seconds,
         graceExhausted: state.grace_exhausted,
+        offlineUntil: state.offline_until,
       }),
-      background: loop,
+      background,
       onCleanup: async () => {
         if (!decommissioned) state = await session.touch();
       },

@@ -7,6 +7,7 @@ import { ENDPOINTS } from "../../src/drm/server-url.ts";
 import { createAdminClient, type DrmAdmin, handleAdmin } from "./drm-admin.ts";
 import { answer, type EndpointName, signingKeyFor } from "./drm-endpoints.ts";
 import { dripResponse, earlyFaultResponse, type Fault, FaultQueue, faultedBody } from "./drm-faults.ts";
+import { DEFAULT_OFFLINE_DAYS, OFFLINE_PATHS, type OfflineEndpoint, offlineAnswerCli, serveOffline } from "./drm-offline.ts";
 import { authenticateRequest, TIMESTAMP_WINDOW_SECONDS } from "./drm-request-auth.ts";
 import { DrmStore } from "./drm-store.ts";
 
@@ -23,6 +24,8 @@ export interface DrmServerOptions {
   adminToken?: string;
   /** Milliseconds since the epoch. */
   now?: () => number;
+  /** Days an offline activation lasts after today (spec 15.2); default 30. */
+  offlineDays?: number;
 }
 
 export interface DrmServer {
@@ -39,7 +42,11 @@ const ENDPOINT_BY_PATH = new Map<string, EndpointName>([
   [ENDPOINTS.activate, "activate"],
   [ENDPOINTS.heartbeat, "heartbeat"],
   [ENDPOINTS.decommissionAck, "decommission-ack"],
+  [ENDPOINTS.deactivate, "deactivate"],
 ]);
+const OFFLINE_BY_PATH = new Map<string, OfflineEndpoint>(
+  Object.entries(OFFLINE_PATHS).map(([name, path]) => [path, name as OfflineEndpoint]),
+);
 
 const errorResponse = (status: number, error: string) => Response.json({ error }, { status });
 /** ISO 8601 UTC to the second, as the Python backend writes it. */
@@ -50,6 +57,7 @@ export function startDrmServer(options: DrmServerOptions = {}): DrmServer {
   const keys = { org: orgSecret, other: generateSecretKey() };
   const prefix = (options.pathPrefix ?? "").replace(/\/+$/, "");
   const now = options.now ?? Date.now;
+  const offlineDays = options.offlineDays ?? DEFAULT_OFFLINE_DAYS;
   const adminToken = options.adminToken ?? Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("hex");
   const store = new DrmStore(options.database);
   const faults = new FaultQueue();
@@ -83,6 +91,12 @@ export function startDrmServer(options: DrmServerOptions = {}): DrmServer {
     async fetch(request) {
       const path = new URL(request.url).pathname;
       if (path.startsWith("/admin/")) return handleAdmin(request, path, adminToken, store, faults);
+      const offline = path.startsWith(prefix) ? OFFLINE_BY_PATH.get(path.slice(prefix.length)) : undefined;
+      if (offline) {
+        const response = await serveOffline(request, offline, { store, orgSecret, nowMs: now(), offlineDays });
+        store.logRequest({ endpoint: offline, http_status: response.status, fault: null, machine_id: null, at: now() });
+        return response;
+      }
       const endpoint = path.startsWith(prefix) ? ENDPOINT_BY_PATH.get(path.slice(prefix.length)) : undefined;
       if (!endpoint) return errorResponse(404, "Not found.");
       const fault = faults.take();
@@ -121,17 +135,23 @@ export function startDrmServer(options: DrmServerOptions = {}): DrmServer {
   };
 }
 
-/** CLI: `npx bun test/support/drm-server.ts [--port N] [--hostname H] [--org-key file] [--prefix /drm] [--db file]`. */
+/**
+ * CLI: `npx bun test/support/drm-server.ts [--port N] [--hostname H] [--org-key file] [--prefix /drm] [--db file]`;
+ * `... offline-answer <request file> --org-key file [--db file] [--offline-days N]` prints the signed response file.
+ */
 if (import.meta.main) {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
     options: {
       port: { type: "string", default: "0" },
       hostname: { type: "string", default: "127.0.0.1" },
       "org-key": { type: "string" },
       prefix: { type: "string" },
       db: { type: "string" },
+      "offline-days": { type: "string" },
     },
   });
+  if (positionals[0] === "offline-answer") process.exit(await offlineAnswerCli(positionals.slice(1), values));
   const orgKey = values["org-key"];
   const server = startDrmServer({
     orgPrivatePem: orgKey ? await Bun.file(orgKey).text() : undefined,
