@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type RunResult, runSentinel } from "./binary.ts";
 import type { LicenseInput } from "./drm-admin.ts";
-import { type DrmServer, startDrmServer } from "./drm-server.ts";
+import { type DrmServer, type DrmServerOptions, startDrmServer } from "./drm-server.ts";
 import { keyPairFromPem } from "./keys.ts";
 import { mintLicense, standardPayload } from "./mint.ts";
 import { VECTORS } from "./paths.ts";
@@ -34,10 +34,12 @@ export interface WorldOptions {
   license?: Partial<LicenseInput>;
   payload?: Record<string, unknown>;
   minuteMs?: number;
+  /** Reference server options (its clock, the length of offline activations). */
+  server?: Omit<DrmServerOptions, "orgSecret">;
 }
 
 export async function standardWorld(options: WorldOptions = {}): Promise<World> {
-  const server = startDrmServer({ orgSecret: ORG.secret });
+  const server = startDrmServer({ ...options.server, orgSecret: ORG.secret });
   const { dir, runtimeDir, report } = workspace();
   const stateDir = join(dir, "state");
   mkdirSync(stateDir, { mode: 0o700 });
