@@ -2,12 +2,10 @@
 // installers right after install. Prints the outcome (human or --json).
 import { defineCommand } from "citty";
 import { UsageError } from "../errors.ts";
-import { loadLicense } from "../license/load.ts";
-import { embeddedOrgKey } from "../org-key.ts";
-import { Interrupted, Shutdown } from "../sentinel/shutdown.ts";
 import { formatDuration, startStandard } from "../sentinel/standard.ts";
 import { printJson, printLine } from "./output.ts";
 import { jsonArg, keystoreArg, licenseArg, logLevelArg, serverUrlArg, softwareVersionArg, stateDirArg } from "./shared-args.ts";
+import { withStandardLicense } from "./standard-license.ts";
 
 export default defineCommand({
   meta: { name: "activate", description: "Activate this machine and check in with the DRM server, without starting the software" },
@@ -26,14 +24,9 @@ export default defineCommand({
       valueHint: "file",
     },
   },
-  async run({ args }) {
-    const orgKey = embeddedOrgKey();
-    const shutdown = new Shutdown();
-    const uninstall = shutdown.installSignalHandlers();
-    try {
-      const license = loadLicense(args.license, orgKey.point);
-      if (license.licenseType !== "STANDARD")
-        throw new UsageError("activate applies to STANDARD licenses only (HARDWARE_BOUND licenses need no activation)");
+  run({ args }) {
+    const refusal = "activate applies to STANDARD licenses only (HARDWARE_BOUND licenses need no activation)";
+    return withStandardLicense(args.license, refusal, async (license, orgKey, shutdown) => {
       const options = {
         serverUrl: args["server-url"],
         stateDir: args["state-dir"],
@@ -68,11 +61,6 @@ export default defineCommand({
         );
       }
       return 0;
-    } catch (error) {
-      if (error instanceof Interrupted) return error.exitCode;
-      throw error;
-    } finally {
-      uninstall();
-    }
+    });
   },
 });

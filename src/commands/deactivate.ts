@@ -1,12 +1,9 @@
 // `sentinel deactivate --license F [--offline-request FILE]` (spec 15.3): give
 // this machine's seat back, then forget the activation locally.
 import { defineCommand } from "citty";
-import { UsageError } from "../errors.ts";
-import { loadLicense } from "../license/load.ts";
-import { embeddedOrgKey } from "../org-key.ts";
-import { Interrupted, Shutdown } from "../sentinel/shutdown.ts";
 import { printJson, printLine } from "./output.ts";
 import { jsonArg, keystoreArg, licenseArg, logLevelArg, serverUrlArg, stateDirArg } from "./shared-args.ts";
+import { withStandardLicense } from "./standard-license.ts";
 
 export default defineCommand({
   meta: { name: "deactivate", description: "Release this machine's seat (online, or as a request file to send to the vendor)" },
@@ -23,13 +20,8 @@ export default defineCommand({
     json: jsonArg,
     "log-level": logLevelArg,
   },
-  async run({ args }) {
-    const orgKey = embeddedOrgKey();
-    const shutdown = new Shutdown();
-    const uninstall = shutdown.installSignalHandlers();
-    try {
-      const license = loadLicense(args.license, orgKey.point);
-      if (license.licenseType !== "STANDARD") throw new UsageError("deactivate applies to STANDARD licenses only");
+  run({ args }) {
+    return withStandardLicense(args.license, "deactivate applies to STANDARD licenses only", async (license, orgKey, shutdown) => {
       const { deactivateOffline, deactivateOnline } = await import("../offline/deactivate.ts");
       const options = { stateDir: args["state-dir"], keystore: args.keystore };
       const requestPath = args["offline-request"];
@@ -50,11 +42,6 @@ export default defineCommand({
         printLine("send the file to your vendor so the seat is freed");
       }
       return 0;
-    } catch (error) {
-      if (error instanceof Interrupted) return error.exitCode;
-      throw error;
-    } finally {
-      uninstall();
-    }
+    });
   },
 });

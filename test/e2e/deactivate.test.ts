@@ -25,6 +25,16 @@ const deactivate = (w: World, extra: string[] = [], stateDir = w.stateDir) =>
 /** The entry names in the file keystore (values are sealed; names are not). */
 const keystoreEntries = (stateDir: string) => Object.keys(JSON.parse(readFileSync(join(stateDir, "keystore.enc"), "utf8")));
 
+/** An activated machine whose state directory was copied, then deactivated online. */
+async function deactivatedWithOldCopy(): Promise<{ w: World; copy: string }> {
+  const w = await world();
+  expect((await activate(w)).exitCode).toBe(0);
+  const copy = join(w.dir, "old-copy");
+  cpSync(w.stateDir, copy, { recursive: true });
+  expect((await deactivate(w)).exitCode).toBe(0);
+  return { w, copy };
+}
+
 describe("deactivation", () => {
   test("online: the seat is freed and a second machine takes it (max_machines 1); state and keystore entries are gone", async () => {
     const w = await world();
@@ -48,22 +58,14 @@ describe("deactivation", () => {
   });
 
   test("an old copy of the state heartbeating after deactivation is refused: 400 Machine has been deactivated (77)", async () => {
-    const w = await world();
-    expect((await activate(w)).exitCode).toBe(0);
-    const copy = join(w.dir, "old-copy");
-    cpSync(w.stateDir, copy, { recursive: true });
-    expect((await deactivate(w)).exitCode).toBe(0);
+    const { w, copy } = await deactivatedWithOldCopy();
     const run = await sentinel(w, ["run", "--license", w.licensePath, "--software", "/bin/true"], { SENTINEL_STATE_DIR: copy });
     expect(run.exitCode).toBe(77);
     expect(run.stderr).toContain("startup heartbeat refused: Machine has been deactivated.");
   });
 
   test("refused (77) or unreachable (69): the state is kept as it was", async () => {
-    const w = await world();
-    expect((await activate(w)).exitCode).toBe(0);
-    const copy = join(w.dir, "old-copy");
-    cpSync(w.stateDir, copy, { recursive: true });
-    expect((await deactivate(w)).exitCode).toBe(0);
+    const { w, copy } = await deactivatedWithOldCopy();
     // The copy's machine is already deactivated: the server refuses, and the copy keeps its state.
     const refused = await deactivate(w, [], copy);
     expect(refused.exitCode).toBe(77);
