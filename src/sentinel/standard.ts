@@ -68,10 +68,12 @@ export async function startStandard(
   const session = await openMachineSession(license, options);
   try {
     let state = session.state;
+    // Judged against last_seen too, so a clock turned back cannot stretch it (15.2).
+    const window = options.offlineWindow ? offlineWindow(state, license.licenseKey, nowSeconds()) : undefined;
     const turnedBack = clockTurnedBack(state, nowSeconds());
     if (turnedBack) {
       log.warn(
-        `the system clock is more than an hour behind the last time seen (${new Date(state.last_seen * 1000).toISOString()}): the server must be reached`,
+        `the system clock is more than an hour behind the last time seen (${new Date(state.last_seen * 1000).toISOString()})${window?.kind === "inside" ? "" : ": the server must be reached"}`,
       );
       const seenDay = utcDay(state.last_seen * 1000);
       if (seenDay > license.expiryDate) throw new LicenseError(`license has expired (expiry: ${license.expiryDate})`);
@@ -83,7 +85,6 @@ export async function startStandard(
       orgPublicPoint: orgKey.point,
       softwareVersion: options.softwareVersion,
     });
-    const window = options.offlineWindow ? offlineWindow(state, license.licenseKey, nowSeconds()) : undefined;
     if (window?.kind === "inside") {
       log.info(`offline activation valid until ${window.until} (UTC): no contact with the DRM server until then`);
       return { session, client, state, online: false, offlineUntil: window.until };
