@@ -79,16 +79,16 @@ describe("offline activation", () => {
   });
 
   testNeeding(
-    missingCommand("unshare", "util-linux"),
+    firstMissing(missingCommand("unshare", "util-linux"), process.getuid?.() === 0 ? undefined : "root (for unshare -n)"),
     "inside the window, in a network namespace with no network at all, the software starts and no grace is consumed",
     async () => {
       const w = await world();
       await activateOffline(w);
       const before = await w.status();
       await w.server.stop();
-      // unshare -n: not even loopback is up; a single connection attempt would fail and cost grace.
+      // The server is gone, and inside `unshare -n` not even loopback is up: any connection
+      // attempt would fail, and a failed startup heartbeat would cost grace.
       const deadServer = await w.start(["exit", "0"]);
-      // unshare -n (util-linux; we are root): a new network namespace.
       const unshared = await startSentinel(fixtureRunArgs(w.licensePath, `${w.report}.unshared`, ["exit", "0"]), w.env, ["unshare", "-n"]);
       expect(await deadServer.exited).toBe(0);
       expect(await unshared.exited).toBe(0);
