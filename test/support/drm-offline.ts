@@ -1,6 +1,7 @@
 // The reference server's side of spec 15: offline request files (checked with the
 // machine's key, seats taken and freed, answers signed with the organisation key)
 // and the online deactivation. Test-side only; drm-server.ts routes to it.
+import { parseArgs } from "node:util";
 import { decodeBase64url } from "../../src/crypto/base64url.ts";
 import { KeyFormatError, parsePrivateKeyPem, parsePublicKeyPem } from "../../src/crypto/pem.ts";
 import { type Envelope, openEnvelope, parseEnvelope, parseJsonObject } from "../../src/crypto/signed-envelope.ts";
@@ -123,11 +124,13 @@ export async function serveOffline(
  * side by hand. With `--db` the licence must be in that database (a running dev server's); without it the
  * request's licence is taken as a fresh ACTIVE one with the admin defaults. Prints the response file.
  */
-export async function offlineAnswerCli(
-  args: string[],
-  values: { "org-key"?: string; db?: string; "offline-days"?: string },
-): Promise<number> {
-  const [requestPath] = args;
+export async function offlineAnswerCli(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { "org-key": { type: "string" }, db: { type: "string" }, "offline-days": { type: "string" } },
+  });
+  const [requestPath] = positionals;
   if (!requestPath || !values["org-key"]) {
     process.stderr.write("usage: offline-answer <request file> --org-key <org_private.pem> [--db file] [--offline-days N]\n");
     return 64;

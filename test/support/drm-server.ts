@@ -11,6 +11,9 @@ import { DEFAULT_OFFLINE_DAYS, OFFLINE_PATHS, type OfflineEndpoint, offlineAnswe
 import { authenticateRequest, TIMESTAMP_WINDOW_SECONDS } from "./drm-request-auth.ts";
 import { DrmStore } from "./drm-store.ts";
 
+/** `npx bun test/support/drm-server.ts offline-answer …`: the vendor's side of an offline request by hand (drm-offline.ts). */
+if (import.meta.main && process.argv[2] === "offline-answer") process.exit(await offlineAnswerCli(process.argv.slice(3)));
+
 export interface DrmServerOptions {
   /** The organisation key that signs every 200 (PKCS#8 PEM); or `orgSecret`; else a fresh one. */
   orgPrivatePem?: string;
@@ -135,23 +138,17 @@ export function startDrmServer(options: DrmServerOptions = {}): DrmServer {
   };
 }
 
-/**
- * CLI: `npx bun test/support/drm-server.ts [--port N] [--hostname H] [--org-key file] [--prefix /drm] [--db file]`;
- * `... offline-answer <request file> --org-key file [--db file] [--offline-days N]` prints the signed response file.
- */
+/** CLI: `npx bun test/support/drm-server.ts [--port N] [--hostname H] [--org-key file] [--prefix /drm] [--db file]`. */
 if (import.meta.main) {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
+  const { values } = parseArgs({
     options: {
       port: { type: "string", default: "0" },
       hostname: { type: "string", default: "127.0.0.1" },
       "org-key": { type: "string" },
       prefix: { type: "string" },
       db: { type: "string" },
-      "offline-days": { type: "string" },
     },
   });
-  if (positionals[0] === "offline-answer") process.exit(await offlineAnswerCli(positionals.slice(1), values));
   const orgKey = values["org-key"];
   const server = startDrmServer({
     orgPrivatePem: orgKey ? await Bun.file(orgKey).text() : undefined,
