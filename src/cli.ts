@@ -16,6 +16,7 @@ const VERBS: Record<string, () => Promise<AnyCommand>> = {
   verify: () => import("./commands/verify.ts").then((m) => m.default),
   status: () => import("./commands/status.ts").then((m) => m.default),
   fingerprint: () => import("./commands/fingerprint.ts").then((m) => m.default),
+  deactivate: () => import("./commands/deactivate.ts").then((m) => m.default),
   doctor: () => import("./commands/doctor.ts").then((m) => m.default),
 };
 

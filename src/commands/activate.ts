@@ -3,9 +3,6 @@
 import { defineCommand } from "citty";
 import { formatDuration } from "../duration.ts";
 import { UsageError } from "../errors.ts";
-import { loadLicense } from "../license/load.ts";
-import { embeddedOrgKey } from "../org-key.ts";
-import { Interrupted, Shutdown } from "../sentinel/shutdown.ts";
 import { startStandard } from "../sentinel/standard.ts";
 import { networkFlags } from "./network-args.ts";
 import { printJson, printLine } from "./output.ts";
@@ -20,6 +17,7 @@ import {
   softwareVersionArg,
   stateDirArg,
 } from "./shared-args.ts";
+import { withStandardLicense } from "./standard-license.ts";
 
 export default defineCommand({
   meta: { name: "activate", description: "Activate this machine and check in with the DRM server, without starting the software" },
@@ -33,15 +31,16 @@ export default defineCommand({
     "ca-file": caFileArg,
     json: jsonArg,
     "log-level": logLevelArg,
+    "offline-request": { type: "string", description: "Write an offline activation request to this file (no network)", valueHint: "file" },
+    "offline-response": {
+      type: "string",
+      description: "Complete an offline activation with the vendor's response file",
+      valueHint: "file",
+    },
   },
-  async run({ args, rawArgs }) {
-    const orgKey = embeddedOrgKey();
-    const shutdown = new Shutdown();
-    const uninstall = shutdown.installSignalHandlers();
-    try {
-      const license = loadLicense(args.license, orgKey.point);
-      if (license.licenseType !== "STANDARD")
-        throw new UsageError("activate applies to STANDARD licenses only (HARDWARE_BOUND licenses need no activation)");
+  run({ args, rawArgs }) {
+    const refusal = "activate applies to STANDARD licenses only (HARDWARE_BOUND licenses need no activation)";
+    return withStandardLicense(args.license, refusal, async (license, orgKey, shutdown) => {
       const options = {
         serverUrl: args["server-url"],
         stateDir: args["state-dir"],
@@ -49,6 +48,13 @@ export default defineCommand({
         softwareVersion: args["software-version"],
         network: networkFlags(args, rawArgs),
       };
+      const offline = { request: args["offline-request"], response: args["offline-response"] };
+      if (offline.request !== undefined && offline.response !== undefined)
+        throw new UsageError("--offline-request and --offline-response are two separate steps: give one");
+      if (offline.request !== undefined || offline.response !== undefined) {
+        const { activateOffline } = await import("./activate-offline.ts");
+        return await activateOffline(license, orgKey, options, { licensePath: args.license, ...offline, json: args.json });
+      }
       const { session, state, online } = await startStandard(license, orgKey, options, shutdown);
       await session.close();
       const status = online ? "ACTIVE" : "OFFLINE_GRACE";
@@ -70,11 +76,6 @@ export default defineCommand({
         );
       }
       return 0;
-    } catch (error) {
-      if (error instanceof Interrupted) return error.exitCode;
-      throw error;
-    } finally {
-      uninstall();
-    }
+    });
   },
 });

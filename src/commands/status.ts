@@ -1,12 +1,9 @@
 // `sentinel status [--json]`: the local STANDARD state, read-only. Creates
 // nothing: no state directory, no file, no keystore entry.
-import { existsSync } from "node:fs";
 import { defineCommand } from "citty";
 import { formatDuration } from "../duration.ts";
-import { readOsMachineId } from "../hardware/fingerprint.ts";
-import { openKeystore, resolveKeystoreChoice } from "../keystore/auto.ts";
+import { readLocalState } from "../state/local-state.ts";
 import type { Loaded } from "../state/state-record.ts";
-import { openStateStore } from "../state/store.ts";
 import { resolveStateDir } from "../storage/location.ts";
 import { printJson, printLine } from "./output.ts";
 import { jsonArg, keystoreArg, logLevelArg, stateDirArg } from "./shared-args.ts";
@@ -28,6 +25,7 @@ function printHuman(loaded: Loaded, dir: string, backend: string): void {
   printLine(`activated:       ${s.activated ? "yes" : "no"}`);
   printLine(`last heartbeat:  ${when(s.last_heartbeat_success)}`);
   printLine(`grace remaining: ${formatDuration(s.grace_remaining_seconds)}${s.grace_exhausted ? " (exhausted)" : ""}`);
+  if (s.offline_until) printLine(`offline until:   ${s.offline_until} (UTC, no DRM server contact until the day after)`);
   printLine(`keystore:        ${backend}`);
 }
 
@@ -36,19 +34,7 @@ export default defineCommand({
   args: { "state-dir": stateDirArg, keystore: keystoreArg, json: jsonArg, "log-level": logLevelArg },
   async run({ args }) {
     const dir = resolveStateDir(args["state-dir"]);
-    let loaded: Loaded = { kind: "none" };
-    let backend = "none";
-    if (existsSync(dir)) {
-      const keystore = await openKeystore({
-        choice: resolveKeystoreChoice(args.keystore),
-        stateDir: dir,
-        osMachineId: async () => (await readOsMachineId()).value,
-        readOnly: true,
-      });
-      backend = keystore.backend;
-      // The store's read creates nothing and asks the keystore only to get.
-      loaded = await openStateStore({ stateDir: dir, keystore }).read();
-    }
+    const { loaded, backend } = await readLocalState(dir, args.keystore);
     if (!args.json) printHuman(loaded, dir, backend);
     else if (loaded.kind === "ok") printJson({ ...loaded.state, keystore: backend });
     else printJson({ state: null, ...(loaded.kind === "tampered" ? { tampered: loaded.reason } : {}) });

@@ -11,9 +11,9 @@ import { KEYSTORE_FILE } from "../keystore/file.ts";
 import { loadLicense } from "../license/load.ts";
 import type { License } from "../license/validate.ts";
 import { embeddedOrgKey, type OrgKey } from "../org-key.ts";
-import { DIR_MODE, resolveStateDir } from "../storage/location.ts";
 import type { State } from "../state/state-record.ts";
 import { openStateStore } from "../state/store.ts";
+import { DIR_MODE, resolveStateDir } from "../storage/location.ts";
 import { type Check, fail, ok, warn } from "./check.ts";
 
 const codeOf = (error: unknown) => (error instanceof SentinelError ? error.exitCode : ExitCode.internal);

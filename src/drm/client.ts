@@ -42,6 +42,8 @@ export interface DrmClient {
   activate(input: ActivateInput): Promise<Outcome>;
   heartbeat(input: { licenseKey: string; softwareVersion?: string }): Promise<Outcome>;
   decommissionAck(input: { licenseKey: string }): Promise<Outcome>;
+  /** Spec 15.3: gives this machine's seat back. */
+  deactivate(input: { licenseKey: string }): Promise<Outcome>;
 }
 
 export function createDrmClient(options: DrmClientOptions): DrmClient {
@@ -107,5 +109,6 @@ export function createDrmClient(options: DrmClientOptions): DrmClient {
       }),
     heartbeat: ({ licenseKey, softwareVersion }) => call("heartbeat", licenseKey, { software_version: softwareVersion ?? defaultVersion }),
     decommissionAck: ({ licenseKey }) => call("decommissionAck", licenseKey, {}),
+    deactivate: ({ licenseKey }) => call("deactivate", licenseKey, {}),
   };
 }

@@ -6,6 +6,7 @@ export const ENDPOINTS = {
   activate: "/api/v1/drm/activate/",
   heartbeat: "/api/v1/drm/heartbeat/",
   decommissionAck: "/api/v1/drm/decommission-ack/",
+  deactivate: "/api/v1/drm/deactivate/",
 } as const;
 
 export type Endpoint = keyof typeof ENDPOINTS;

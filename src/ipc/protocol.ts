@@ -12,6 +12,8 @@ export interface StatusSnapshot {
   lastHeartbeatSuccess: number | null;
   graceRemainingSeconds: number;
   graceExhausted: boolean;
+  /** Spec 15.2: the last day of an offline activation, shown only when there is one. */
+  offlineUntil?: string;
 }
 
 export interface ProtocolContext {
@@ -65,6 +67,7 @@ function stateMembers(license: IpcLicense, status: () => StatusSnapshot): Member
     ["grace_remaining_seconds", json(standard?.graceRemainingSeconds ?? null)],
     ["grace_exhausted", json(standard?.graceExhausted ?? null)],
     ["expiry_date", json(license.expiryDate)],
+    ...(standard?.offlineUntil ? ([["offline_until", json(standard.offlineUntil)]] as Members) : []),
   ];
 }
 

@@ -8,7 +8,7 @@ import { type License, validatePayload } from "./validate.ts";
 
 export const MAX_LICENSE_BYTES = 1024 * 1024;
 
-function readLicenseFile(path: string): Uint8Array {
+export function readLicenseFile(path: string): Uint8Array {
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -21,15 +21,20 @@ function readLicenseFile(path: string): Uint8Array {
   try {
     const stat = fstatSync(fd);
     if (stat.isDirectory()) throw new LicenseError(`cannot read license file: ${path}: is a directory`);
-    // Read at most one byte past the cap, so a huge or endless file is never read whole.
-    const buffer = new Uint8Array(MAX_LICENSE_BYTES + 1);
-    let length = 0;
-    for (let n = 1; n > 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
-    if (length > MAX_LICENSE_BYTES) throw new LicenseError(`license file too large: ${path} (over 1 MiB)`);
-    return buffer.subarray(0, length);
+    const bytes = readCapped(fd, MAX_LICENSE_BYTES);
+    if (bytes.length > MAX_LICENSE_BYTES) throw new LicenseError(`license file too large: ${path} (over 1 MiB)`);
+    return bytes;
   } finally {
     closeSync(fd);
   }
+}
+
+/** Reads at most one byte past `cap`, so a huge or endless file is never read whole. */
+export function readCapped(fd: number, cap: number): Uint8Array {
+  const buffer = new Uint8Array(cap + 1);
+  let length = 0;
+  for (let n = 1; n > 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
+  return buffer.subarray(0, length);
 }
 
 /** Verifies licence file bytes with the organisation key; dates judged on `today`. */

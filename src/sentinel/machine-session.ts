@@ -6,6 +6,7 @@
 import { describeError } from "../errors.ts";
 import { readOsMachineId } from "../hardware/fingerprint.ts";
 import { openKeystore, resolveKeystoreChoice } from "../keystore/auto.ts";
+import { Entry } from "../keystore/keystore.ts";
 import { loadOrCreateMachineKey } from "../keystore/machine-key.ts";
 import { guardMemory } from "../keystore/memory-guard.ts";
 import type { License } from "../license/validate.ts";
@@ -38,6 +39,8 @@ export interface MachineSession {
   /** The software is about to start: from now on the state in memory is authoritative. */
   launched(): void;
   deleteState(): Promise<void>;
+  /** Deletes the state file, then this state directory's keystore entries (spec 15.3). */
+  forget(): Promise<void>;
   /** Zeroes the machine key. */
   close(): Promise<void>;
 }
@@ -103,6 +106,11 @@ export async function openMachineSession(license: License, options: SessionOptio
       running = true;
     },
     deleteState: () => store.delete(),
+    forget: async () => {
+      // The file before the generation entry, so a crash in between never reads back as a rollback.
+      await store.delete();
+      for (const entry of [Entry.stateKey, Entry.stateGeneration, Entry.machineKey]) await keystore.delete(entry);
+    },
     close: async () => machineKey.zero(),
   };
 }

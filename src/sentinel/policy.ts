@@ -34,8 +34,10 @@ export function startingState(loaded: Loaded, license: License, now: number): Se
   if (loaded.kind === "tampered") return tamperedState(license.licenseKey, now);
   const state = { ...loaded.state, last_seen: Math.max(loaded.state.last_seen, now) };
   if (state.license_key === license.licenseKey) return state;
+  // An offline activation (and a request awaiting its answer) belongs to the licence it was made for.
+  const { offline_until: _until, pending_offline_nonce: _pending, ...rest } = state;
   return {
-    ...state,
+    ...rest,
     activated: false,
     license_key: license.licenseKey,
     grace_remaining_seconds: graceQuota(license),

@@ -17,6 +17,8 @@ import { detectPlatform } from "../platform.ts";
 import type { LaunchRequest } from "./hardware-bound.ts";
 import { createHeartbeatLoop } from "./heartbeat-loop.ts";
 import { type MachineSession, nowSeconds, openMachineSession, type SessionOptions } from "./machine-session.ts";
+import { createOfflineHandover } from "./offline-handover.ts";
+import { offlineWindow } from "./offline-window.ts";
 import {
   type CallOutcome,
   clockTurnedBack,
@@ -29,7 +31,13 @@ import type { Shutdown } from "./shutdown.ts";
 import { superviseSoftware } from "./supervise.ts";
 import { minuteMs, wallCheckMs } from "./timing.ts";
 
-export type StandardOptions = SessionOptions & { serverUrl?: string; softwareVersion?: string; network?: NetworkFlags };
+export type StandardOptions = SessionOptions & {
+  serverUrl?: string;
+  softwareVersion?: string;
+  network?: NetworkFlags;
+  /** `run` honours an offline activation (15.2); `activate` checks in with the server regardless. */
+  offlineWindow?: boolean;
+};
 
 function toCallOutcome(outcome: Outcome): CallOutcome {
   if (outcome.class !== "verified") return outcome;
@@ -42,6 +50,8 @@ export interface StandardStart {
   client: DrmClient;
   state: SentinelState;
   online: boolean;
+  /** Set when the start was inside an offline window: no server contact until the day after it. */
+  offlineUntil?: string;
 }
 
 /** Steps 1–6: server URL, keystore and machine key, state, activation, startup heartbeat. */
@@ -57,10 +67,12 @@ export async function startStandard(
   const session = await openMachineSession(license, options);
   try {
     let state = session.state;
+    // Judged against last_seen too, so a clock turned back cannot stretch it (15.2).
+    const window = options.offlineWindow ? offlineWindow(state, license.licenseKey, nowSeconds()) : undefined;
     const turnedBack = clockTurnedBack(state, nowSeconds());
     if (turnedBack) {
       log.warn(
-        `the system clock is more than an hour behind the last time seen (${new Date(state.last_seen * 1000).toISOString()}): the server must be reached`,
+        `the system clock is more than an hour behind the last time seen (${new Date(state.last_seen * 1000).toISOString()})${window?.kind === "inside" ? "" : ": the server must be reached"}`,
       );
       const seenDay = utcDay(state.last_seen * 1000);
       if (seenDay > license.expiryDate) throw new LicenseError(`license has expired (expiry: ${license.expiryDate})`);
@@ -73,6 +85,10 @@ export async function startStandard(
       softwareVersion: options.softwareVersion,
       network,
     });
+    if (window?.kind === "inside") {
+      log.info(`offline activation valid until ${window.until} (UTC): no contact with the DRM server until then`);
+      return { session, client, state, online: false, offlineUntil: window.until };
+    }
     if (!state.activated) {
       log.info(`activating machine ${state.machine_id} with ${baseUrl.origin}`);
       const outcome = toCallOutcome(
@@ -124,21 +140,18 @@ async function decommission(session: MachineSession, client: DrmClient, license:
 
 /** The whole STANDARD flow: steps 1–6, then launch with the heartbeat loop until the end. */
 export async function runStandard(license: License, orgKey: OrgKey, request: LaunchRequest, options: StandardOptions): Promise<number> {
-  const start = await startStandard(license, orgKey, options, request.shutdown);
+  const start = await startStandard(license, orgKey, { ...options, offlineWindow: true }, request.shutdown);
   const { session, client } = start;
   let { state, online } = start;
   let decommissioned = false;
   const intervalMs = (license.heartbeatIntervalMinutes as number) * minuteMs();
 
-  // A beat that fails without a decision stops the software: never run on no decision (12.1).
-  const onFailure = (error: unknown) =>
-    request.shutdown.request({ kind: "licence", error: new InternalError(`heartbeat failed: ${describeError(error)}`) });
-  const loop = createHeartbeatLoop(intervalMs, { onFailure, checkMs: wallCheckMs() }, async ({ stopping, stopped }) => {
-    const answer = await Promise.race([
+  const heartbeat = (stopping: Promise<void>): Promise<Outcome | undefined> =>
+    Promise.race([
       client.heartbeat({ licenseKey: license.licenseKey, softwareVersion: options.softwareVersion }),
-      stopping,
+      stopping.then(() => undefined),
     ]);
-    if (!answer || stopped()) return;
+  const onAnswer = async (answer: Outcome) => {
     const outcome = toCallOutcome(answer);
     const decision = await session.decide((current, now) => decideHeartbeat(current, outcome, license, now, "loop"));
     state = decision.state;
@@ -153,7 +166,18 @@ export async function runStandard(license: License, orgKey: OrgKey, request: Lau
       decommissioned = true;
       await decommission(session, client, license).catch((error: DeniedError) => request.shutdown.request({ kind: "licence", error }));
     }
+  };
+  // A beat that fails without a decision stops the software: never run on no decision (12.1).
+  const onFailure = (error: unknown) =>
+    request.shutdown.request({ kind: "licence", error: new InternalError(`heartbeat failed: ${describeError(error)}`) });
+  const loop = createHeartbeatLoop(intervalMs, { onFailure, checkMs: wallCheckMs() }, async ({ stopping, stopped }) => {
+    const answer = await heartbeat(stopping);
+    if (answer && !stopped()) await onAnswer(answer);
   });
+  const until = start.offlineUntil;
+  const background = until
+    ? createOfflineHandover({ until, heartbeat, onVerified: onAnswer, onFailure, shutdown: request.shutdown, loop })
+    : loop;
   session.launched();
 
   try {
@@ -166,8 +190,9 @@ export async function runStandard(license: License, orgKey: OrgKey, request: Lau
         lastHeartbeatSuccess: state.last_heartbeat_success,
         graceRemainingSeconds: state.grace_remaining_seconds,
         graceExhausted: state.grace_exhausted,
+        offlineUntil: state.offline_until,
       }),
-      background: loop,
+      background,
       onCleanup: async () => {
         if (!decommissioned) state = await session.touch();
       },

@@ -14,12 +14,17 @@ export interface State {
   generation: number;
   /** The latest Unix time this machine has seen. */
   last_seen: number;
+  /** Spec 15.2: the nonce of the offline activation request awaiting its response. */
+  pending_offline_nonce?: string;
+  /** Spec 15.2: the last day (UTC, inclusive) this machine runs without the DRM server. */
+  offline_until?: string;
 }
 
 /** What a load found. "tampered" covers undecryptable, unparsable and rolled-back states. */
 export type Loaded = { kind: "none" } | { kind: "ok"; state: State } | { kind: "tampered"; reason: string };
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 /** First run: a new machine id, not activated, the full grace quota. */
@@ -53,6 +58,10 @@ export function checkState(value: unknown): State | string {
   if (typeof v.grace_exhausted !== "boolean") return "grace_exhausted is not a boolean";
   if (!isCount(v.generation)) return "generation is not a non-negative integer";
   if (!isCount(v.last_seen)) return "last_seen is not Unix seconds";
+  if (v.pending_offline_nonce !== undefined && (typeof v.pending_offline_nonce !== "string" || !UUID_V4.test(v.pending_offline_nonce)))
+    return "pending_offline_nonce is not a UUID v4";
+  if (v.offline_until !== undefined && (typeof v.offline_until !== "string" || !DAY.test(v.offline_until)))
+    return "offline_until is not a YYYY-MM-DD date";
   return {
     machine_id: v.machine_id,
     activated: v.activated,
@@ -62,5 +71,7 @@ export function checkState(value: unknown): State | string {
     grace_exhausted: v.grace_exhausted,
     generation: v.generation,
     last_seen: v.last_seen,
+    ...(v.pending_offline_nonce === undefined ? {} : { pending_offline_nonce: v.pending_offline_nonce as string }),
+    ...(v.offline_until === undefined ? {} : { offline_until: v.offline_until as string }),
   };
 }

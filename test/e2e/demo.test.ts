@@ -15,6 +15,8 @@ test("the demo tells the whole story and ends with the revocation (77)", async (
   expect(code).toBe(0);
   expect(stdout).toContain("[demo-app] licensed to run: LK-DEMO-0001 (STANDARD)");
   expect(stdout).toContain("server UNREACHABLE, grace left 23 h");
+  expect(stdout).toMatch(/deactivated: machine \S+ released its seat of LK-DEMO-0001/);
+  expect(stderr).toContain("activation refused: Maximum machine limit reached for this license.");
   expect(stdout).toContain("The sentinel exited with 77");
   expect(stderr).toContain("sentinel warn: heartbeat missed (unreachable), running on grace");
   expect(stderr).toContain("sentinel error: license has been revoked");

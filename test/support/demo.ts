@@ -1,7 +1,8 @@
 // `npm run demo`: the whole STANDARD story in a dozen seconds, on loopback, with
 // a throwaway organisation key. Builds the sentinel with that key, starts the
 // reference DRM server, mints a licence, runs a demo program under the sentinel,
-// then shows a heartbeat, an outage on grace, and a revocation stopping it (77).
+// then shows a heartbeat, an outage on grace, a move to a new machine (deactivate,
+// activate), and a revocation stopping it (77).
 // `npm run demo -- --tls`: the server on https:// with a throwaway CA the sentinel is told to trust.
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -69,26 +70,34 @@ try {
   const stateDir = join(work, "state");
   mkdirSync(join(work, "run"), { mode: 0o700 });
 
-  const env = {
+  const env = (state: string) => ({
     ...process.env,
-    SENTINEL_STATE_DIR: stateDir,
+    SENTINEL_STATE_DIR: state,
     SENTINEL_KEYSTORE: "file",
     XDG_RUNTIME_DIR: join(work, "run"),
     SENTINEL_TEST_MINUTE_MS: String(MINUTE_MS),
     ...(ca ? { SENTINEL_CA_FILE: ca.certPath } : {}),
+  });
+  const start = (state: string) =>
+    Bun.spawn([binary as string, "--license", licensePath, "--software", app], {
+      env: env(state),
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+  /** One installer command on the machine whose state is `state`; fails the demo on another exit code. */
+  const command = async (args: string[], state: string, expected: number) => {
+    process.stdout.write(`  $ sentinel ${args.join(" ")}\n`);
+    const code = await Bun.spawn([binary as string, ...args], { env: env(state), stdio: ["ignore", "inherit", "inherit"] }).exited;
+    if (code !== expected) throw new Error(`demo: sentinel ${args[0]} exited with ${code}, expected ${expected}`);
+    process.stdout.write(`  (exit ${code})\n`);
   };
+
   if (ca) {
     step(`The customer's IT trusts the server's CA (SENTINEL_CA_FILE=${ca.certPath}) and checks: sentinel doctor`);
-    // Not spawnSync: the server answering it runs in this process.
-    const doctor = Bun.spawn([binary as string, "doctor", "--license", licensePath], { env, stdio: ["ignore", "inherit", "inherit"] });
-    if ((await doctor.exited) !== 0) throw new Error(`demo: sentinel doctor exited ${doctor.exitCode}`);
+    await command(["doctor", "--license", licensePath], stateDir, 0);
   }
 
   step("The customer runs: sentinel --license acme.lic --software ./acme-app (activation, heartbeat, launch)");
-  const sentinel = Bun.spawn([binary as string, "--license", licensePath, "--software", app], {
-    env,
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  const sentinel = start(stateDir);
   const heartbeats = async () => (await drm.admin.requestCounts()).heartbeat ?? 0;
   await until("two heartbeats", async () => (await heartbeats()) >= 3);
 
@@ -97,9 +106,21 @@ try {
   const before = await heartbeats();
   await until("the outage and the next good heartbeat", async () => (await heartbeats()) >= before + 4);
 
+  step("The customer moves to a new machine (max_machines 1): the new one is refused while the old one holds the seat");
+  sentinel.kill("SIGTERM");
+  await sentinel.exited;
+  const newStateDir = join(work, "new-machine-state");
+  await command(["activate", "--license", licensePath], newStateDir, 77);
+  step("sentinel deactivate on the old machine gives the seat back; the new machine activates and runs");
+  await command(["deactivate", "--license", licensePath], stateDir, 0);
+  await command(["activate", "--license", licensePath], newStateDir, 0);
+  const moved = start(newStateDir);
+  const onNew = await heartbeats();
+  await until("a heartbeat from the new machine", async () => (await heartbeats()) >= onNew + 2);
+
   step("The vendor revokes the licence: at the next heartbeat the sentinel stops the program");
   await drm.admin.setLicenseStatus(licenseKey, "REVOKED");
-  const code = await sentinel.exited;
+  const code = await moved.exited;
   step(`The sentinel exited with ${code} (77 = denied: the licence was revoked). Demo over.`);
   process.exitCode = code === 77 ? 0 : 1;
 } finally {

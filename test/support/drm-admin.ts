@@ -16,7 +16,7 @@ import { isoDay } from "./mint.ts";
 export type LicenseInput = Partial<LicenseRecord> & { license_key: string };
 
 /** Defaults match standardPayload() in mint.ts, so a minted licence and its server record agree. */
-function licenseRecord(input: LicenseInput): LicenseRecord {
+export function licenseRecord(input: LicenseInput): LicenseRecord {
   return {
     status: "ACTIVE",
     max_machines: 2,

@@ -5,7 +5,7 @@ import type { Refusal } from "./drm-request-auth.ts";
 import type { DrmStore, LicenseRecord } from "./drm-store.ts";
 
 export type Answer = { ok: true; payload: Record<string, unknown> } | Refusal;
-export type EndpointName = "activate" | "heartbeat" | "decommission-ack";
+export type EndpointName = "activate" | "heartbeat" | "decommission-ack" | "deactivate";
 
 const refuse = (status: number, error: string): Refusal => ({ ok: false, status, error });
 const today = (nowSeconds: number) => new Date(nowSeconds * 1000).toISOString().slice(0, 10);
@@ -33,7 +33,8 @@ export function signingKeyFor(
     }
   }
   const machine = store.getMachine(licenseKey, machineId);
-  if (machine?.state !== "ACTIVE") return refuse(403, "Machine is not activated for this license.");
+  // A deactivated machine still proves who it is, and is then told so (see answer()).
+  if (machine?.state !== "ACTIVE" && machine?.state !== "DEACTIVATED") return refuse(403, "Machine is not activated for this license.");
   return parsePublicKeyPem(machine.public_key_pem);
 }
 
@@ -69,6 +70,11 @@ export function answer(store: DrmStore, endpoint: EndpointName, body: Record<str
   }
 
   const machine = store.getMachine(licenseKey, machineId);
+  if (machine?.state === "DEACTIVATED") return refuse(400, "Machine has been deactivated.");
+  if (endpoint === "deactivate") {
+    store.markDeactivated(licenseKey, machineId);
+    return { ok: true, payload: { status: "DEACTIVATED", machine_id: machineId, license_key: licenseKey } };
+  }
   if (endpoint === "heartbeat") {
     store.touchMachine(licenseKey, machineId, nowSeconds, typeof body.software_version === "string" ? body.software_version : undefined);
     const form = machine?.decommission ?? null;

@@ -7,8 +7,12 @@ import { ENDPOINTS } from "../../src/drm/server-url.ts";
 import { createAdminClient, type DrmAdmin, handleAdmin } from "./drm-admin.ts";
 import { answer, type EndpointName, signingKeyFor } from "./drm-endpoints.ts";
 import { dripResponse, earlyFaultResponse, type Fault, FaultQueue, faultedBody } from "./drm-faults.ts";
+import { DEFAULT_OFFLINE_DAYS, OFFLINE_PATHS, type OfflineEndpoint, offlineAnswerCli, serveOffline } from "./drm-offline.ts";
 import { authenticateRequest, TIMESTAMP_WINDOW_SECONDS } from "./drm-request-auth.ts";
 import { DrmStore } from "./drm-store.ts";
+
+/** `npx bun test/support/drm-server.ts offline-answer …`: the vendor's side of an offline request by hand (drm-offline.ts). */
+if (import.meta.main && process.argv[2] === "offline-answer") process.exit(await offlineAnswerCli(process.argv.slice(3)));
 
 export interface DrmServerOptions {
   /** The organisation key that signs every 200 (PKCS#8 PEM); or `orgSecret`; else a fresh one. */
@@ -29,6 +33,8 @@ export interface DrmServerOptions {
   urlHost?: string;
   /** Shift of the `Date` header from `now`, in ms: a server whose clock is off (sentinel doctor). */
   dateSkewMs?: number;
+  /** Days an offline activation lasts after today (spec 15.2); default 30. */
+  offlineDays?: number;
 }
 
 export interface DrmServer {
@@ -45,7 +51,11 @@ const ENDPOINT_BY_PATH = new Map<string, EndpointName>([
   [ENDPOINTS.activate, "activate"],
   [ENDPOINTS.heartbeat, "heartbeat"],
   [ENDPOINTS.decommissionAck, "decommission-ack"],
+  [ENDPOINTS.deactivate, "deactivate"],
 ]);
+const OFFLINE_BY_PATH = new Map<string, OfflineEndpoint>(
+  Object.entries(OFFLINE_PATHS).map(([name, path]) => [path, name as OfflineEndpoint]),
+);
 
 const errorResponse = (status: number, error: string) => Response.json({ error }, { status });
 /** ISO 8601 UTC to the second, as the Python backend writes it. */
@@ -56,6 +66,7 @@ export function startDrmServer(options: DrmServerOptions = {}): DrmServer {
   const keys = { org: orgSecret, other: generateSecretKey() };
   const prefix = (options.pathPrefix ?? "").replace(/\/+$/, "");
   const now = options.now ?? Date.now;
+  const offlineDays = options.offlineDays ?? DEFAULT_OFFLINE_DAYS;
   const adminToken = options.adminToken ?? Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("hex");
   const store = new DrmStore(options.database);
   const faults = new FaultQueue();
@@ -89,6 +100,12 @@ export function startDrmServer(options: DrmServerOptions = {}): DrmServer {
     fetch: withDate(async (request) => {
       const path = new URL(request.url).pathname;
       if (path.startsWith("/admin/")) return handleAdmin(request, path, adminToken, store, faults);
+      const offline = path.startsWith(prefix) ? OFFLINE_BY_PATH.get(path.slice(prefix.length)) : undefined;
+      if (offline) {
+        const response = await serveOffline(request, offline, { store, orgSecret, nowMs: now(), offlineDays });
+        store.logRequest({ endpoint: offline, http_status: response.status, fault: null, machine_id: null, at: now() });
+        return response;
+      }
       const endpoint = path.startsWith(prefix) ? ENDPOINT_BY_PATH.get(path.slice(prefix.length)) : undefined;
       if (!endpoint) return errorResponse(404, "Not found.");
       const fault = faults.take();

@@ -23,7 +23,7 @@ export interface MachineRecord {
   public_key_pem: string;
   platform: string;
   software_version: string;
-  state: "ACTIVE" | "DECOMMISSIONED";
+  state: "ACTIVE" | "DECOMMISSIONED" | "DEACTIVATED";
   decommission: DecommissionForm | null;
   activated_at: number;
   last_seen_at: number;
@@ -129,6 +129,13 @@ export class DrmStore {
   markDecommissioned(key: string, machineId: string): void {
     this.db
       .query("UPDATE machines SET state = 'DECOMMISSIONED', decommission = NULL WHERE license_key = ? AND machine_id = ?")
+      .run(key, machineId);
+  }
+
+  /** Spec 15.3: the seat is freed, and the machine's later heartbeats are refused. */
+  markDeactivated(key: string, machineId: string): void {
+    this.db
+      .query("UPDATE machines SET state = 'DEACTIVATED', decommission = NULL WHERE license_key = ? AND machine_id = ?")
       .run(key, machineId);
   }
 

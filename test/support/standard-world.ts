@@ -35,7 +35,7 @@ export interface WorldOptions {
   license?: Partial<LicenseInput>;
   payload?: Record<string, unknown>;
   minuteMs?: number;
-  /** Server options besides the org key: TLS, a host name for the URL, a skewed Date (spec 14). */
+  /** Reference server options besides the org key: TLS, a host name for the URL, a skewed Date (spec 14), its clock, the length of offline activations. */
   server?: Omit<DrmServerOptions, "orgSecret" | "orgPrivatePem">;
 }
 

@@ -1,0 +1,74 @@
+// An offline activation response file (spec 15.1–15.2 step 3), verified like a
+// server response (4.2) against the pending request, then its own fields. Pure
+// apart from reading the file, which is bounded like a licence file.
+import { closeSync, openSync } from "node:fs";
+import { parseEnvelope } from "../crypto/signed-envelope.ts";
+import { parseRespondedAt } from "../drm/outcome.ts";
+import { MAX_RESPONSE_BYTES, verifyResponse } from "../drm/response.ts";
+import { UsageError } from "../errors.ts";
+import { readCapped } from "../license/load.ts";
+
+export interface ExpectedOfflineResponse {
+  orgPublicPoint: Uint8Array;
+  /** The request this machine is waiting on; undefined when none is. */
+  pendingNonce: string | undefined;
+  machineId: string;
+  licenseKey: string;
+}
+
+export type OfflineResponseCheck = { ok: true; offlineUntil: string; respondedAt: number } | { ok: false; message: string };
+
+const REFUSALS: Record<string, string> = {
+  size: "size check failed (over 1 MiB)",
+  envelope: "envelope check failed (not a signed response file)",
+  signature: "signature check failed (not signed by this vendor's organization key)",
+  payload: "payload check failed (not a JSON object)",
+  request_nonce: "request_nonce check failed (not the answer to this machine's pending request)",
+  machine_id: "machine_id check failed (the response is for another machine)",
+  license_key: "license_key check failed (the response is for another license)",
+};
+
+const refuse = (message: string): OfflineResponseCheck => ({ ok: false, message });
+
+function isCalendarDay(value: unknown): value is string {
+  return typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+}
+
+export function checkOfflineResponse(bytes: Uint8Array | null, expected: ExpectedOfflineResponse): OfflineResponseCheck {
+  if (expected.pendingNonce === undefined)
+    return refuse("no offline activation request is pending for this license (run activate --offline-request first)");
+  const alg = bytes && parseEnvelope(bytes)?.fields.alg;
+  if (alg !== undefined && alg !== null && alg !== "ES256") return refuse("alg check failed (expected ES256)");
+  const verified = verifyResponse(bytes, { ...expected, nonce: expected.pendingNonce });
+  if (!verified.ok) return refuse(REFUSALS[verified.failed] as string);
+  const { payload } = verified;
+  // A server response may leave these out (4.2 "where present"); an activation response names them.
+  if (payload.machine_id !== expected.machineId) return refuse(REFUSALS.machine_id as string);
+  if (payload.license_key !== expected.licenseKey) return refuse(REFUSALS.license_key as string);
+  if (payload.status !== "ACTIVE")
+    return refuse(`status check failed (${JSON.stringify(payload.status ?? null).slice(0, 40)}, not ACTIVE)`);
+  if (!isCalendarDay(payload.offline_until)) return refuse("offline_until check failed (not a YYYY-MM-DD date)");
+  const respondedAt = parseRespondedAt(payload.responded_at);
+  if (respondedAt === undefined) return refuse("responded_at check failed (not an ISO 8601 UTC time)");
+  return { ok: true, offlineUntil: payload.offline_until, respondedAt };
+}
+
+/** The file's bytes, or null when it is over 1 MiB (never read whole). */
+export function readResponseFile(path: string): Uint8Array | null {
+  const unreadable = (error: unknown) =>
+    new UsageError(`cannot read the response file ${path}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`);
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (error) {
+    throw unreadable(error);
+  }
+  try {
+    const bytes = readCapped(fd, MAX_RESPONSE_BYTES);
+    return bytes.length > MAX_RESPONSE_BYTES ? null : bytes;
+  } catch (error) {
+    throw unreadable(error);
+  } finally {
+    closeSync(fd);
+  }
+}
