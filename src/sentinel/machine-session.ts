@@ -66,16 +66,24 @@ export async function openMachineSession(license: License, options: SessionOptio
 
   const decide = async (choose: Choose): Promise<HeartbeatDecision> => {
     let decision: HeartbeatDecision | undefined;
+    let refusal: { error: unknown } | undefined;
     try {
       await store.update((loaded: Loaded) => {
         if (loaded.kind === "tampered")
           log.warn(`local licence state was tampered with (${loaded.reason}): starting over with a new machine id and no grace`);
         // One clock reading per decision, for the state and the rule alike.
         const now = nowSeconds();
-        decision = choose(keepStricter(startingState(loaded, license, now), memory), now);
+        try {
+          decision = choose(keepStricter(startingState(loaded, license, now), memory), now);
+        } catch (error) {
+          refusal = { error };
+          throw error;
+        }
         return decision.state;
       });
     } catch (error) {
+      // A rule that refuses (e.g. an offline response that fails a check) saves nothing by design: not a save failure.
+      if (refusal) throw refusal.error;
       if (!running || memory === undefined) cannotSave(error);
       log.error(`cannot save state: ${describeError(error)}; the decision stands and the save is retried at the next event`);
       if (decision === undefined) {
