@@ -5,7 +5,7 @@ import { openEnvelope, parseEnvelope } from "../crypto/signed-envelope.ts";
 /** 1 MiB: a larger body is refused unread (the reader stops just past it). */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
-export type ResponseCheck = "size" | "envelope" | "signature" | "payload" | "request_nonce" | "machine_id" | "license_key";
+export type ResponseCheck = "size" | "envelope" | "signature" | "payload" | "request_nonce" | "machine_id" | "license_key" | "session_id";
 
 export type ResponseVerification = { ok: true; payload: Record<string, unknown> } | { ok: false; failed: ResponseCheck };
 
@@ -14,6 +14,8 @@ export interface ExpectedResponse {
   nonce: string;
   machineId: string;
   licenseKey: string;
+  /** Floating-seat calls (spec 16.1): the run's session, checked like the machine and licence. */
+  sessionId?: string;
 }
 
 /** `body` is null when the reader cut it at the size limit. */

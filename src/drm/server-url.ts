@@ -6,6 +6,9 @@ export const ENDPOINTS = {
   activate: "/api/v1/drm/activate/",
   heartbeat: "/api/v1/drm/heartbeat/",
   decommissionAck: "/api/v1/drm/decommission-ack/",
+  lease: "/api/v1/drm/lease/",
+  leaseRenew: "/api/v1/drm/lease/renew/",
+  leaseRelease: "/api/v1/drm/lease/release/",
 } as const;
 
 export type Endpoint = keyof typeof ENDPOINTS;

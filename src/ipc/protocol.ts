@@ -12,6 +12,14 @@ export interface StatusSnapshot {
   lastHeartbeatSuccess: number | null;
   graceRemainingSeconds: number;
   graceExhausted: boolean;
+  /** A floating licence's seat (spec 16.2 step 6); absent or null when the licence does not float. */
+  floating?: FloatingStatus | null;
+}
+
+export interface FloatingStatus {
+  lease_expires_at: string;
+  seats_used: number;
+  seats_total: number;
 }
 
 export interface ProtocolContext {
@@ -65,6 +73,7 @@ function stateMembers(license: IpcLicense, status: () => StatusSnapshot): Member
     ["grace_remaining_seconds", json(standard?.graceRemainingSeconds ?? null)],
     ["grace_exhausted", json(standard?.graceExhausted ?? null)],
     ["expiry_date", json(license.expiryDate)],
+    ["floating", json(standard?.floating ?? null)],
   ];
 }
 

@@ -22,6 +22,8 @@ export interface License {
   heartbeatGracePeriodDays?: number;
   hardwareFingerprint?: string;
   softwareChecksum?: string;
+  /** STANDARD only: a floating licence, at most this many instances at once (spec 16). */
+  maxConcurrent?: number;
 }
 
 const STANDARD_ONLY = ["heartbeat_interval_minutes", "heartbeat_grace_period_days"] as const;
@@ -75,6 +77,10 @@ export function validatePayload(payloadText: string, values: Record<string, unkn
     const checksum = fields.string("software_checksum");
     if (!/^[0-9a-f]{64}$/.test(checksum)) throw new LicenseError("invalid software_checksum: expected 64 lowercase hex digits");
     license.softwareChecksum = checksum;
+  }
+  if (fields.has("max_concurrent")) {
+    if (licenseType !== "STANDARD") throw new LicenseError("HARDWARE_BOUND license must not have max_concurrent");
+    license.maxConcurrent = fields.positiveInteger("max_concurrent");
   }
   return license;
 }

@@ -13,6 +13,7 @@ import type { License } from "../license/validate.ts";
 import { log } from "../log.ts";
 import type { OrgKey } from "../org-key.ts";
 import { detectPlatform } from "../platform.ts";
+import { type FloatingSeat, takeFloatingSeat } from "./floating.ts";
 import type { LaunchRequest } from "./hardware-bound.ts";
 import { createHeartbeatLoop } from "./heartbeat-loop.ts";
 import { type MachineSession, nowSeconds, openMachineSession, type SessionOptions } from "./machine-session.ts";
@@ -23,11 +24,14 @@ import {
   decideHeartbeat,
   type HeartbeatDecision,
   type SentinelState,
+  type Verdict,
 } from "./policy.ts";
 import type { Shutdown } from "./shutdown.ts";
 import { superviseSoftware } from "./supervise.ts";
 
 export type StandardOptions = SessionOptions & { serverUrl?: string; softwareVersion?: string };
+/** `run` only: `--wait-for-seat` in milliseconds (spec 16.2), for floating licences. */
+export type RunOptions = StandardOptions & { waitForSeatMs?: number };
 
 /** The length of a licence "minute": real in release builds, shortened by tests in test builds. */
 function minuteMs(): number {
@@ -130,7 +134,7 @@ export function formatDuration(seconds: number): string {
 }
 
 /** The whole STANDARD flow: steps 1–6, then launch with the heartbeat loop until the end. */
-export async function runStandard(license: License, orgKey: OrgKey, request: LaunchRequest, options: StandardOptions): Promise<number> {
+export async function runStandard(license: License, orgKey: OrgKey, request: LaunchRequest, options: RunOptions): Promise<number> {
   const start = await startStandard(license, orgKey, options, request.shutdown);
   const { session, client } = start;
   let { state, online } = start;
@@ -152,14 +156,33 @@ export async function runStandard(license: License, orgKey: OrgKey, request: Lau
     else if (verdict.kind === "grace")
       log.warn(`heartbeat missed (${outcome.class}), running on grace (${formatDuration(verdict.remaining)} remaining)`);
     else if (verdict.kind === "exhausted") request.shutdown.request({ kind: "licence", error: new UnavailableError(verdict.message) });
-    else if (verdict.kind === "deny") request.shutdown.request({ kind: "licence", error: new DeniedError(verdict.message) });
-    else {
+    else await obey(verdict);
+  });
+
+  /** A deny or decommission verdict, from a heartbeat or a floating seat's renewal (8.4). */
+  async function obey(verdict: Verdict): Promise<void> {
+    if (verdict.kind === "deny") request.shutdown.request({ kind: "licence", error: new DeniedError(verdict.message) });
+    else if (verdict.kind === "decommission") {
       decommissioned = true;
       await decommission(session, client, license).catch((error: DeniedError) => request.shutdown.request({ kind: "licence", error }));
     }
-  });
+  }
 
+  let seat: FloatingSeat | undefined;
   try {
+    if (license.maxConcurrent !== undefined) {
+      seat = await takeFloatingSeat({
+        client,
+        licenseKey: license.licenseKey,
+        maxConcurrent: license.maxConcurrent,
+        softwareVersion: options.softwareVersion,
+        shutdown: request.shutdown,
+        waitForSeatMs: options.waitForSeatMs ?? null,
+        // 5 licence seconds: 5 s in release builds, shorter under SENTINEL_TEST_MINUTE_MS in test builds.
+        retryMs: (5 * minuteMs()) / 60,
+        onVerdict: (verdict) => void obey(verdict),
+      });
+    }
     return await superviseSoftware({
       ...request,
       socketId: state.machine_id,
@@ -169,6 +192,7 @@ export async function runStandard(license: License, orgKey: OrgKey, request: Lau
         lastHeartbeatSuccess: state.last_heartbeat_success,
         graceRemainingSeconds: state.grace_remaining_seconds,
         graceExhausted: state.grace_exhausted,
+        floating: seat?.status() ?? null,
       }),
       background: loop,
       onCleanup: async () => {
@@ -176,6 +200,8 @@ export async function runStandard(license: License, orgKey: OrgKey, request: Lau
       },
     });
   } finally {
+    // After the software has stopped (supervise returns only then), on every path.
+    await seat?.release();
     await session.close();
   }
 }

@@ -5,8 +5,9 @@ import { generateSecretKey, publicPointOf } from "../../src/crypto/es256.ts";
 import { parsePrivateKeyPem, writePublicKeyPem } from "../../src/crypto/pem.ts";
 import { ENDPOINTS } from "../../src/drm/server-url.ts";
 import { createAdminClient, type DrmAdmin, handleAdmin } from "./drm-admin.ts";
-import { answer, type EndpointName, signingKeyFor } from "./drm-endpoints.ts";
+import { answer, type EndpointName, licenseStatus, signingKeyFor } from "./drm-endpoints.ts";
 import { dripResponse, earlyFaultResponse, type Fault, FaultQueue, faultedBody } from "./drm-faults.ts";
+import { createFloatingAdmin, type FloatingAdmin, handleFloatingAdmin, isLeaseEndpoint, LeaseBook } from "./drm-leases.ts";
 import { authenticateRequest, TIMESTAMP_WINDOW_SECONDS } from "./drm-request-auth.ts";
 import { DrmStore } from "./drm-store.ts";
 
@@ -23,6 +24,8 @@ export interface DrmServerOptions {
   adminToken?: string;
   /** Milliseconds since the epoch. */
   now?: () => number;
+  /** The clock request timestamps are checked against (default `now`): a test that moves a client's clock moves this one. */
+  requestClock?: () => number;
 }
 
 export interface DrmServer {
@@ -32,6 +35,8 @@ export interface DrmServer {
   orgPublicPem: string;
   orgPublicPoint: Uint8Array;
   admin: DrmAdmin;
+  /** Floating seats (spec 16): configure a licence, list its leases. */
+  floating: FloatingAdmin;
   stop(): Promise<void>;
 }
 
@@ -39,6 +44,9 @@ const ENDPOINT_BY_PATH = new Map<string, EndpointName>([
   [ENDPOINTS.activate, "activate"],
   [ENDPOINTS.heartbeat, "heartbeat"],
   [ENDPOINTS.decommissionAck, "decommission-ack"],
+  [ENDPOINTS.lease, "lease"],
+  [ENDPOINTS.leaseRenew, "lease-renew"],
+  [ENDPOINTS.leaseRelease, "lease-release"],
 ]);
 
 const errorResponse = (status: number, error: string) => Response.json({ error }, { status });
@@ -53,6 +61,7 @@ export function startDrmServer(options: DrmServerOptions = {}): DrmServer {
   const adminToken = options.adminToken ?? Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("hex");
   const store = new DrmStore(options.database);
   const faults = new FaultQueue();
+  const leases = new LeaseBook();
   let previousBody: string | null = null;
 
   async function serveEndpoint(request: Request, path: string, endpoint: EndpointName, fault: Fault | null): Promise<Response> {
@@ -62,12 +71,14 @@ export function startDrmServer(options: DrmServerOptions = {}): DrmServer {
     if (request.method !== "POST") return errorResponse(405, "Method not allowed.");
     const nowSeconds = Math.floor(now() / 1000);
     const auth = await authenticateRequest(request, path, {
-      now: nowSeconds,
+      now: options.requestClock ? Math.floor(options.requestClock() / 1000) : nowSeconds,
       keyFor: (body, licenseKey, machineId) => signingKeyFor(store, endpoint, body, licenseKey, machineId),
       rememberNonce: (nonce) => store.rememberNonce(nonce, nowSeconds, TIMESTAMP_WINDOW_SECONDS),
     });
     if (!auth.ok) return errorResponse(auth.status, auth.error);
-    const result = answer(store, endpoint, auth.body, nowSeconds);
+    const result = isLeaseEndpoint(endpoint)
+      ? leases.answer(endpoint, auth.body, licenseStatus(store, auth.licenseKey, nowSeconds), now())
+      : answer(store, endpoint, auth.body, nowSeconds);
     if (!result.ok) return errorResponse(result.status, result.error);
     const payload = { ...result.payload, request_nonce: auth.nonce, responded_at: isoSeconds(now()) };
     const body = faultedBody(fault, payload, keys, previousBody);
@@ -82,7 +93,10 @@ export function startDrmServer(options: DrmServerOptions = {}): DrmServer {
     idleTimeout: 30,
     async fetch(request) {
       const path = new URL(request.url).pathname;
-      if (path.startsWith("/admin/")) return handleAdmin(request, path, adminToken, store, faults);
+      if (path.startsWith("/admin/"))
+        return (
+          (await handleFloatingAdmin(request, path, adminToken, leases, now())) ?? handleAdmin(request, path, adminToken, store, faults)
+        );
       const endpoint = path.startsWith(prefix) ? ENDPOINT_BY_PATH.get(path.slice(prefix.length)) : undefined;
       if (!endpoint) return errorResponse(404, "Not found.");
       const fault = faults.take();
@@ -114,6 +128,7 @@ export function startDrmServer(options: DrmServerOptions = {}): DrmServer {
     orgPublicPem: writePublicKeyPem(orgPublicPoint),
     orgPublicPoint,
     admin: createAdminClient(origin, adminToken),
+    floating: createFloatingAdmin(origin, adminToken),
     stop: async () => {
       await server.stop(true);
       store.close();

@@ -34,10 +34,12 @@ export interface WorldOptions {
   license?: Partial<LicenseInput>;
   payload?: Record<string, unknown>;
   minuteMs?: number;
+  /** For tests that move the sentinel's clock: what the server checks request timestamps against. */
+  requestClock?: () => number;
 }
 
 export async function standardWorld(options: WorldOptions = {}): Promise<World> {
-  const server = startDrmServer({ orgSecret: ORG.secret });
+  const server = startDrmServer({ orgSecret: ORG.secret, requestClock: options.requestClock });
   const { dir, runtimeDir, report } = workspace();
   const stateDir = join(dir, "state");
   mkdirSync(stateDir, { mode: 0o700 });
