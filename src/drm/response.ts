@@ -30,5 +30,7 @@ export function verifyResponse(body: Uint8Array | null, expected: ExpectedRespon
   // "Where present": an absent field is fine, a present one of any other value is not.
   if ("machine_id" in payload && payload.machine_id !== expected.machineId) return { ok: false, failed: "machine_id" };
   if ("license_key" in payload && payload.license_key !== expected.licenseKey) return { ok: false, failed: "license_key" };
+  if (expected.sessionId !== undefined && "session_id" in payload && payload.session_id !== expected.sessionId)
+    return { ok: false, failed: "session_id" };
   return { ok: true, payload };
 }
