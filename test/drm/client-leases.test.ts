@@ -65,6 +65,13 @@ describe("leases on the reference server", () => {
     });
   });
 
+  test("the lease length defaults to 300 s", async () => {
+    const f = await start(null);
+    await f.server.floating.configure(f.licenseKey, 1);
+    const machine = await activated(f);
+    expect(payloadOf(await seat(machine, f.licenseKey).lease())).toMatchObject({ lease_expires_at: "2026-03-01T10:05:00Z" });
+  });
+
   test("renew extends from now; release frees the seat at once; a renewal after release is LEASE_LOST", async () => {
     const f = await start(1, 60);
     const machine = await activated(f);

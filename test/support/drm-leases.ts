@@ -36,7 +36,7 @@ export class LeaseBook {
   private readonly leases = new Map<string, LeaseRecord>();
 
   configure(input: { license_key: string; max_concurrent: number; lease_seconds?: number }): FloatingConfig {
-    const config = { lease_seconds: DEFAULT_LEASE_SECONDS, ...input };
+    const config = { ...input, lease_seconds: input.lease_seconds ?? DEFAULT_LEASE_SECONDS };
     this.configs.set(input.license_key, config);
     return config;
   }
