@@ -109,6 +109,15 @@ describe("leases on the reference server", () => {
     expect(await f.server.floating.leases(f.licenseKey)).toEqual([]);
   });
 
+  test("a decommissioned machine's seats are freed with it (it can no longer sign a release)", async () => {
+    const f = await start(1);
+    const machine = await activated(f);
+    await seat(machine, f.licenseKey).lease();
+    await f.server.admin.requestDecommission(f.licenseKey, machine.machineId);
+    expect(payloadOf(await machine.decommissionAck())).toMatchObject({ status: "DECOMMISSIONED" });
+    expect(await f.server.floating.leases(f.licenseKey)).toEqual([]);
+  });
+
   test("a licence without max_concurrent: 400 `License is not a floating license.`", async () => {
     const f = await start(null);
     const machine = await activated(f);

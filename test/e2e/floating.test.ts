@@ -126,14 +126,15 @@ describe("release on every exit path", () => {
     expect(await leases()).toEqual([]);
   });
 
-  test("stopped for a licence reason (decommission by heartbeat): 77, seat released", async () => {
+  test("stopped for a licence reason (REVOKED in a heartbeat, the lease not yet due): 77, seat released", async () => {
+    // Heartbeats every 1.2 s; the 300 s lease would not be renewed for 150 s.
     world = await floatingWorld(1, 300, { minuteMs: 20, license: { heartbeat_interval_minutes: 60 } });
     const sentinel = await world.start(["wait"]);
     await started(sentinel);
-    const machineId = (await world.status())?.machine_id as string;
-    await world.server.admin.requestDecommission(world.licenseKey, machineId);
+    await world.server.admin.setLicenseStatus(world.licenseKey, "REVOKED");
     expect(await sentinel.exited).toBe(77);
-    expect(sentinel.stderr()).toContain("machine decommissioned");
+    expect(sentinel.stderr()).toContain("license has been revoked");
+    expect(await renewals()).toEqual([]);
     await releasedOnce();
     expect(await leases()).toEqual([]);
   });

@@ -41,6 +41,11 @@ export class LeaseBook {
     return config;
   }
 
+  /** A decommissioned machine can no longer sign a release: its seats are freed with it. */
+  dropMachine(licenseKey: string, machineId: string): void {
+    for (const [id, lease] of this.leases) if (lease.license_key === licenseKey && lease.machine_id === machineId) this.leases.delete(id);
+  }
+
   /** Unexpired leases of a licence: the seats in use. */
   active(licenseKey: string, nowMs: number): LeaseRecord[] {
     return [...this.leases.values()].filter((lease) => lease.license_key === licenseKey && lease.expires_at > nowMs);

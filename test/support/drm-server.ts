@@ -80,6 +80,7 @@ export function startDrmServer(options: DrmServerOptions = {}): DrmServer {
       ? leases.answer(endpoint, auth.body, licenseStatus(store, auth.licenseKey, nowSeconds), now())
       : answer(store, endpoint, auth.body, nowSeconds);
     if (!result.ok) return errorResponse(result.status, result.error);
+    if (endpoint === "decommission-ack") leases.dropMachine(auth.licenseKey, auth.machineId);
     const payload = { ...result.payload, request_nonce: auth.nonce, responded_at: isoSeconds(now()) };
     const body = faultedBody(fault, payload, keys, previousBody);
     if (!fault) previousBody = body;
