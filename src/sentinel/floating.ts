@@ -46,6 +46,7 @@ export async function takeFloatingSeat(options: FloatingOptions): Promise<Floati
   const release = () => releaseSeat(options.client.releaseLease(input));
   const waitUntil = options.waitForSeatMs === null ? null : now() + options.waitForSeatMs;
   for (;;) {
+    options.shutdown.throwIfRequested();
     let outcome: Outcome;
     try {
       outcome = await options.shutdown.race(options.client.lease(input));
