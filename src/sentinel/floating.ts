@@ -1,7 +1,7 @@
 // A floating seat for one run (spec 16.2): leased before launch (waiting for one
 // with --wait-for-seat), renewed at half its length on the monotonic clock, lost
 // at its local deadline, released after the software stops. Decisions: floating-policy.ts.
-import type { DrmClient } from "../drm/client.ts";
+import type { DrmClient, SeatInput } from "../drm/client.ts";
 import type { Outcome } from "../drm/outcome.ts";
 import { DeniedError, describeError, TemporaryError, UnavailableError } from "../errors.ts";
 import type { FloatingStatus } from "../ipc/protocol.ts";
@@ -67,13 +67,7 @@ export async function takeFloatingSeat(options: FloatingOptions): Promise<Floati
 }
 
 /** Steps 2–3: renewals one at a time, the deadline on the monotonic clock, stop reasons to `shutdown`. */
-function keepSeat(
-  options: FloatingOptions,
-  first: Lease,
-  now: () => number,
-  input: Parameters<DrmClient["renewLease"]>[0],
-  release: () => Promise<void>,
-): FloatingSeat {
+function keepSeat(options: FloatingOptions, first: Lease, now: () => number, input: SeatInput, release: () => Promise<void>): FloatingSeat {
   let lease = first;
   let stopped = false;
   let renewal: Timer | undefined;
