@@ -2,7 +2,7 @@
 // reference DRM server with short leases: seats taken before launch, renewed on
 // the monotonic clock, lost at the local deadline, released on every exit.
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { runSentinel } from "../support/binary.ts";
 import type { RequestLogEntry } from "../support/drm-store.ts";
@@ -95,6 +95,31 @@ describe("seats", () => {
     expect(existsSync(report)).toBe(false);
     first.proc.kill("SIGTERM");
     await first.exited;
+  });
+
+  test("never on grace: with the server down the start is refused with 69 and the software never launched", async () => {
+    world = await floatingWorld(1, 30);
+    expect((await world.run(["exit", "0"])).exitCode).toBe(0);
+    rmSync(world.report);
+    const offline = await world.run(["exit", "0"], ["--server-url", "http://127.0.0.1:9"]);
+    expect(offline.exitCode).toBe(69);
+    expect(offline.stderr).toContain("server unreachable, running on grace");
+    expect(offline.stderr).toContain("floating seat lease failed: DRM server unreachable");
+    expect(existsSync(world.report)).toBe(false);
+  });
+
+  test("a lease refused otherwise (the server does not float this licence): 77 with the server's message", async () => {
+    world = await standardWorld({ payload: { max_concurrent: 2 } });
+    const result = await world.run(["exit", "0"]);
+    expect(result.exitCode).toBe(77);
+    expect(result.stderr).toContain("floating seat refused: License is not a floating license.");
+    expect(existsSync(world.report)).toBe(false);
+  });
+
+  test.each(["abc", "-1", "604801", ""])("--wait-for-seat %p is a usage error (64)", async (value) => {
+    const result = await runSentinel(["run", "--license", "x.lic", "--software", "/bin/true", `--wait-for-seat=${value}`]);
+    expect(result.exitCode).toBe(64);
+    expect(result.stderr).toContain(`invalid --wait-for-seat: ${value} (expected seconds from 0 to 604800)`);
   });
 
   test("a non-floating licence: no lease call, get_status floating is null", async () => {
