@@ -40,6 +40,8 @@ export type LeaseDecision =
 export interface LeaseContext {
   /** Monotonic milliseconds now (the answer's arrival). */
   now: number;
+  /** Monotonic milliseconds when this request was sent: the next one goes 5 s after it. */
+  askedAt: number;
   /** Monotonic milliseconds when `--wait-for-seat` runs out; null without the flag. */
   waitUntil: number | null;
   retryMs: number;
@@ -62,7 +64,7 @@ export function decideLease(outcome: Outcome, context: LeaseContext): LeaseDecis
     const { now, waitUntil } = context;
     if (waitUntil === null || now >= waitUntil) return { kind: "stop", exit: "temporary", message: outcome.message };
     const total = seatsNamed(outcome.message) ?? context.maxConcurrent;
-    return { kind: "wait", at: Math.min(now + context.retryMs, waitUntil), used: total, total };
+    return { kind: "wait", at: Math.min(context.askedAt + context.retryMs, waitUntil), used: total, total };
   }
   const status = payloadStatus(outcome.payload) ?? "(none)";
   if (status !== "LEASED") {

@@ -47,6 +47,7 @@ export async function takeFloatingSeat(options: FloatingOptions): Promise<Floati
   const waitUntil = options.waitForSeatMs === null ? null : now() + options.waitForSeatMs;
   for (;;) {
     options.shutdown.throwIfRequested();
+    const askedAt = now();
     let outcome: Outcome;
     try {
       outcome = await options.shutdown.race(options.client.lease(input));
@@ -55,7 +56,8 @@ export async function takeFloatingSeat(options: FloatingOptions): Promise<Floati
       if (error instanceof Interrupted) await release();
       throw error;
     }
-    const decision = decideLease(outcome, { now: now(), waitUntil, retryMs: options.retryMs, maxConcurrent: options.maxConcurrent });
+    const context = { now: now(), askedAt, waitUntil, retryMs: options.retryMs, maxConcurrent: options.maxConcurrent };
+    const decision = decideLease(outcome, context);
     if (decision.kind === "stop") throw new STOP_ERRORS[decision.exit](decision.message);
     if (decision.kind === "leased") {
       log.info(`floating seat leased (${decision.lease.seatsUsed}/${decision.lease.seatsTotal} in use)`);

@@ -76,8 +76,9 @@ describe("seats", () => {
     expect(await waiting.exited).toBe(0);
     const granted = (await log("lease")()).map((entry) => entry.at);
     expect(granted).toHaveLength(2);
-    // Spec 16.2: asked every 5 s, and the first's seat released at once.
-    expect((granted[1] as number) - firstGone).toBeLessThan(5000);
+    // Spec 16.2: asked every 5 s (send to send), and the first's seat released before it exited;
+    // the allowance is the one request in flight, which the server logs when it has answered.
+    expect((granted[1] as number) - firstGone).toBeLessThan(5000 + 250);
     expect(readReport(second.report)).toBeDefined();
   });
 
@@ -165,7 +166,7 @@ describe("release on every exit path", () => {
   });
 
   test("a SIGKILLed sentinel: its software dies with it, and its seat comes back after the lease length", async () => {
-    world = await floatingWorld(1, 2);
+    world = await floatingWorld(1, 4);
     const sentinel = await world.start(["wait"]);
     const seen = await started(sentinel);
     sentinel.proc.kill("SIGKILL");
@@ -174,7 +175,7 @@ describe("release on every exit path", () => {
     expect(await leases()).toHaveLength(1);
     const refused = await runSentinel(fixtureRunArgs(world.licensePath, join(world.dir, "b.json"), ["exit", "0"]), { env: world.env });
     expect(refused.exitCode).toBe(75);
-    await waitFor(async () => (await leases()).length === 0, "the lease to expire", 5000);
+    await waitFor(async () => (await leases()).length === 0, "the lease to expire", 8000);
     expect((await world.run(["exit", "0"])).exitCode).toBe(0);
   });
 });

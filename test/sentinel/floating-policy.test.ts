@@ -41,7 +41,8 @@ describe("readLease: the length is lease_expires_at − responded_at, from the a
 });
 
 describe("decideLease (step 1)", () => {
-  const context: LeaseContext = { now: 10_000, waitUntil: null, retryMs: 5000, maxConcurrent: 3 };
+  // Asked at 9 s, answered at 10 s: the next ask is 5 s after the last one was sent.
+  const context: LeaseContext = { now: 10_000, askedAt: 9000, waitUntil: null, retryMs: 5000, maxConcurrent: 3 };
   test.each<[string, Outcome, Partial<LeaseContext>, unknown]>([
     ["LEASED: go on", leased(), {}, { kind: "leased", lease: expect.objectContaining({ receivedAt: 10_000, lengthMs: 300_000 }) }],
     [
@@ -50,7 +51,7 @@ describe("decideLease (step 1)", () => {
       {},
       { kind: "stop", exit: "temporary", message: "All 5 concurrent seats are in use." },
     ],
-    ["409 while waiting: ask again in 5 s", full, { waitUntil: 60_000 }, { kind: "wait", at: 15_000, used: 5, total: 5 }],
+    ["409 while waiting: ask again 5 s after the last ask", full, { waitUntil: 60_000 }, { kind: "wait", at: 14_000, used: 5, total: 5 }],
     ["409 near the end of the wait: one last ask at the end", full, { waitUntil: 12_000 }, { kind: "wait", at: 12_000, used: 5, total: 5 }],
     [
       "409 once the wait is over: 75",
@@ -62,7 +63,7 @@ describe("decideLease (step 1)", () => {
       "409 with another message: the licence's count is shown",
       { class: "rejected", httpStatus: 409, message: "busy" },
       { waitUntil: 60_000 },
-      { kind: "wait", at: 15_000, used: 3, total: 3 },
+      { kind: "wait", at: 14_000, used: 3, total: 3 },
     ],
     [
       "another rejection: 77",
