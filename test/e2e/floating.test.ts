@@ -27,9 +27,9 @@ async function floatingWorld(seats: number, leaseSeconds: number, options: World
 }
 
 /** Another instance with its own report file. */
-function instance(name: string, software: string[], extra: string[] = [], wrapper: string[] = []) {
+function instance(name: string, software: string[], extra: string[] = []) {
   const report = join(world.dir, `${name}.json`);
-  return { report, start: () => startSentinel(fixtureRunArgs(world.licensePath, report, software, extra), world.env, wrapper) };
+  return { report, start: () => startSentinel(fixtureRunArgs(world.licensePath, report, software, extra), world.env) };
 }
 
 const leases = () => world.server.floating.leases(world.licenseKey);
