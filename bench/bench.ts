@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { benchBinaryVariants } from "./binary-variants.ts";
 import { compileBaseline, compileTestSentinel } from "./compile.ts";
+import { benchFloating } from "./floating.ts";
 import { benchHardwareCollection } from "./hardware-collection.ts";
 import { benchIdleCpu } from "./idle-cpu.ts";
 import { benchIpc } from "./ipc.ts";
@@ -46,6 +47,8 @@ try {
   rows.push(...(await benchHardwareBound(ctx)));
   note("start-up and peak RSS: STANDARD against a loopback server vs the bare spawner");
   rows.push(...(await benchStandard(ctx)));
+  note("start-up: a floating STANDARD run (lease and release) vs a plain STANDARD run");
+  rows.push(...(await benchFloating(ctx)));
   note("IPC: throughput vs a bare echo server, then load");
   rows.push(...(await benchIpc({ echoServer, work, ...ipcRuns })));
   note("fingerprint vs --version");

@@ -5,7 +5,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { EXEC_MARKER } from "../src/process/exec-trampoline.ts";
 import { VECTORS } from "../test/support/paths.ts";
-import { standardWorld } from "../test/support/standard-world.ts";
+import { standardWorld, type World } from "../test/support/standard-world.ts";
 import { type Command, compareRuns, type Repetitions, type RunFigures } from "./process-measure.ts";
 import { fmt, type Row, ratioRow } from "./table.ts";
 
@@ -55,19 +55,22 @@ export async function benchHardwareBound(ctx: StartupContext): Promise<Row[]> {
   ];
 }
 
+/** Activates the world's machine once; returns the environment for timed runs (real licence minutes). */
+export async function activateOnce(sentinel: string, world: World): Promise<Record<string, string | undefined>> {
+  // Real licence minutes: the test switch is left unset, not merely set to 60 000.
+  const env = { ...world.env, SENTINEL_TEST_MINUTE_MS: undefined };
+  // Spawned asynchronously: the server answering it runs in this process.
+  const activate = Bun.spawn([sentinel, "activate", "--license", world.licensePath], { env: { ...process.env, ...env }, stderr: "pipe" });
+  const [code, stderr] = await Promise.all([activate.exited, new Response(activate.stderr).text()]);
+  if (code !== 0) throw new Error(`activation failed (${code}): ${stderr.trim()}`);
+  return env;
+}
+
 /** Figure 3: STANDARD against the reference server on loopback; activated once first, so each timed run is heartbeat + launch + exit. */
 export async function benchStandard(ctx: StartupContext): Promise<Row[]> {
   const world = await standardWorld();
   try {
-    // Real licence minutes: the test switch is left unset, not merely set to 60 000.
-    const env = { ...world.env, SENTINEL_TEST_MINUTE_MS: undefined };
-    // Spawned asynchronously: the server answering it runs in this process.
-    const activate = Bun.spawn([ctx.sentinel, "activate", "--license", world.licensePath], {
-      env: { ...process.env, ...env },
-      stderr: "pipe",
-    });
-    const [code, stderr] = await Promise.all([activate.exited, new Response(activate.stderr).text()]);
-    if (code !== 0) throw new Error(`activation failed (${code}): ${stderr.trim()}`);
+    const env = await activateOnce(ctx.sentinel, world);
     const sentinel: Command = { argv: [ctx.sentinel, "run", "--license", world.licensePath, "--software", "/bin/true"], env };
     const [ours, base] = await compareRuns([sentinel, { argv: [ctx.spawner, "/bin/true"] }], ctx.reps);
     const runs = 1 + ctx.reps.warmups + ctx.reps.runs + ctx.reps.rssRuns; // the activation included

@@ -7,6 +7,7 @@ export const ExitCode = {
   licenseInvalid: 65,
   unavailable: 69,
   internal: 70,
+  temporary: 75,
   denied: 77,
   config: 78,
 } as const;
@@ -46,6 +47,13 @@ export class UnavailableError extends SentinelError {
 export class InternalError extends SentinelError {
   constructor(message: string) {
     super(message, ExitCode.internal);
+  }
+}
+
+/** 75: temporary — no floating seat is free now; a script may try again later. */
+export class TemporaryError extends SentinelError {
+  constructor(message: string) {
+    super(message, ExitCode.temporary);
   }
 }
 

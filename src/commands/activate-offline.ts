@@ -19,7 +19,7 @@ export async function activateOffline(
   args: OfflineActivateArgs,
 ): Promise<number> {
   if (args.request !== undefined) {
-    const { state, nonce } = await writeOfflineActivationRequest(license, args.licensePath, orgKey, options, args.request);
+    const { state, nonce } = await writeOfflineActivationRequest(license, options, args.request);
     if (args.json) {
       printJson({
         status: "REQUEST_WRITTEN",

@@ -21,13 +21,18 @@ import {
   stopTimeoutArg,
 } from "./shared-args.ts";
 
-export function parseStopTimeout(text: string): number {
+/** A flag in seconds, from 0 to `max`, as milliseconds. */
+function parseSeconds(flag: string, text: string, max: number): number {
   const seconds = Number(text);
-  if (text.trim() === "" || !Number.isFinite(seconds) || seconds < 0 || seconds > 3600) {
-    throw new UsageError(`invalid --stop-timeout: ${text} (expected seconds from 0 to 3600)`);
+  if (text.trim() === "" || !Number.isFinite(seconds) || seconds < 0 || seconds > max) {
+    throw new UsageError(`invalid --${flag}: ${text} (expected seconds from 0 to ${max})`);
   }
   return seconds * 1000;
 }
+
+export const parseStopTimeout = (text: string) => parseSeconds("stop-timeout", text, 3600);
+/** Up to a week: longer waits belong to a scheduler that retries on exit 75. */
+export const parseWaitForSeat = (text: string) => parseSeconds("wait-for-seat", text, 604_800);
 
 export default defineCommand({
   meta: { name: "run", description: "Verify the licence, start the software and enforce the licence while it runs (default)" },
@@ -41,10 +46,17 @@ export default defineCommand({
     proxy: proxyArg,
     "ca-file": caFileArg,
     "stop-timeout": stopTimeoutArg,
+    "wait-for-seat": {
+      type: "string",
+      description: "Floating licences: wait up to this many seconds for a free seat (default: exit 75 at once)",
+      valueHint: "seconds",
+    },
     "log-level": logLevelArg,
   },
   async run({ args, data, rawArgs }) {
     const stopTimeoutMs = parseStopTimeout(args["stop-timeout"]);
+    const waitForSeat = args["wait-for-seat"];
+    const waitForSeatMs = waitForSeat === undefined ? undefined : parseWaitForSeat(waitForSeat);
     checkExecutable(args.software);
     const orgKey = embeddedOrgKey();
     const shutdown = new Shutdown();
@@ -66,6 +78,7 @@ export default defineCommand({
         keystore: args.keystore,
         softwareVersion: args["software-version"],
         network: networkFlags(args, rawArgs),
+        waitForSeatMs,
       });
     } catch (error) {
       if (!(error instanceof Interrupted)) throw error;

@@ -44,6 +44,16 @@ export interface DrmClient {
   decommissionAck(input: { licenseKey: string }): Promise<Outcome>;
   /** Spec 15.3: gives this machine's seat back. */
   deactivate(input: { licenseKey: string }): Promise<Outcome>;
+  /** Floating seats (spec 16.1): answers are also bound to `sessionId`. */
+  lease(input: SeatInput): Promise<Outcome>;
+  renewLease(input: SeatInput): Promise<Outcome>;
+  releaseLease(input: SeatInput): Promise<Outcome>;
+}
+
+export interface SeatInput {
+  licenseKey: string;
+  sessionId: string;
+  softwareVersion?: string;
 }
 
 export function createDrmClient(options: DrmClientOptions): DrmClient {
@@ -56,7 +66,7 @@ export function createDrmClient(options: DrmClientOptions): DrmClient {
   const defaultVersion = options.softwareVersion ?? VERSION;
   const agent = userAgent(VERSION, detectPlatform());
 
-  async function attempt(endpoint: Endpoint, licenseKey: string, body: Uint8Array, label: string): Promise<Classified> {
+  async function attempt(endpoint: Endpoint, licenseKey: string, body: Uint8Array, label: string, sessionId?: string): Promise<Classified> {
     const url = endpointUrl(baseUrl, endpoint);
     const nonce = crypto.randomUUID();
     const timestamp = Math.floor(now() / 1000);
@@ -71,13 +81,14 @@ export function createDrmClient(options: DrmClientOptions): DrmClient {
       userAgent: agent,
     });
     const exchange = await postOnce({ url, headers, body, timeoutMs, maxBytes: MAX_RESPONSE_BYTES, network: options.network });
-    const classified = classifyExchange(exchange, { orgPublicPoint, nonce, machineId, licenseKey });
+    const classified = classifyExchange(exchange, { orgPublicPoint, nonce, machineId, licenseKey, sessionId });
     const { failedCheck } = classified;
     if (failedCheck) log.warn(`DRM ${endpoint} response failed verification (${label}): ${failedCheck} check`);
     return classified;
   }
 
   async function call(endpoint: Endpoint, licenseKey: string, fields: Record<string, string>): Promise<Outcome> {
+    const sessionId = fields.session_id;
     // The exact bytes signed are the bytes sent: serialise once.
     const body = new TextEncoder().encode(JSON.stringify({ license_key: licenseKey, machine_id: machineId, ...fields }));
     let last: Classified = { outcome: { class: "unreachable", reason: "not attempted" } };
@@ -86,7 +97,7 @@ export function createDrmClient(options: DrmClientOptions): DrmClient {
       // The attempt number also keeps consola from folding repeated warnings into one.
       const label = `attempt ${i + 1}/${retries + 1}`;
       try {
-        last = await attempt(endpoint, licenseKey, body, label);
+        last = await attempt(endpoint, licenseKey, body, label, sessionId);
       } catch (error) {
         // Defensive: a bug below must not crash the sentinel mid-heartbeat.
         last = { outcome: { class: "unreachable", reason: `request failed: ${describeError(error)}` } };
@@ -110,5 +121,9 @@ export function createDrmClient(options: DrmClientOptions): DrmClient {
     heartbeat: ({ licenseKey, softwareVersion }) => call("heartbeat", licenseKey, { software_version: softwareVersion ?? defaultVersion }),
     decommissionAck: ({ licenseKey }) => call("decommissionAck", licenseKey, {}),
     deactivate: ({ licenseKey }) => call("deactivate", licenseKey, {}),
+    lease: ({ licenseKey, sessionId, softwareVersion }) =>
+      call("lease", licenseKey, { session_id: sessionId, software_version: softwareVersion ?? defaultVersion }),
+    renewLease: ({ licenseKey, sessionId }) => call("leaseRenew", licenseKey, { session_id: sessionId }),
+    releaseLease: ({ licenseKey, sessionId }) => call("leaseRelease", licenseKey, { session_id: sessionId }),
   };
 }

@@ -5,7 +5,7 @@ import { openEnvelope, parseEnvelope } from "../crypto/signed-envelope.ts";
 /** 1 MiB: a larger body is refused unread (the reader stops just past it). */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
-export type ResponseCheck = "size" | "envelope" | "signature" | "payload" | "request_nonce" | "machine_id" | "license_key";
+export type ResponseCheck = "size" | "envelope" | "signature" | "payload" | "request_nonce" | "machine_id" | "license_key" | "session_id";
 
 export type ResponseVerification = { ok: true; payload: Record<string, unknown> } | { ok: false; failed: ResponseCheck };
 
@@ -14,6 +14,8 @@ export interface ExpectedResponse {
   nonce: string;
   machineId: string;
   licenseKey: string;
+  /** Floating-seat calls (spec 16.1): the run's session, checked like the machine and licence. */
+  sessionId?: string;
 }
 
 /** `body` is null when the reader cut it at the size limit. */
@@ -28,5 +30,7 @@ export function verifyResponse(body: Uint8Array | null, expected: ExpectedRespon
   // "Where present": an absent field is fine, a present one of any other value is not.
   if ("machine_id" in payload && payload.machine_id !== expected.machineId) return { ok: false, failed: "machine_id" };
   if ("license_key" in payload && payload.license_key !== expected.licenseKey) return { ok: false, failed: "license_key" };
+  if (expected.sessionId !== undefined && "session_id" in payload && payload.session_id !== expected.sessionId)
+    return { ok: false, failed: "session_id" };
   return { ok: true, payload };
 }

@@ -7,6 +7,9 @@ export const ENDPOINTS = {
   heartbeat: "/api/v1/drm/heartbeat/",
   decommissionAck: "/api/v1/drm/decommission-ack/",
   deactivate: "/api/v1/drm/deactivate/",
+  lease: "/api/v1/drm/lease/",
+  leaseRenew: "/api/v1/drm/lease/renew/",
+  leaseRelease: "/api/v1/drm/lease/release/",
 } as const;
 
 export type Endpoint = keyof typeof ENDPOINTS;

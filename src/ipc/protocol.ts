@@ -14,6 +14,14 @@ export interface StatusSnapshot {
   graceExhausted: boolean;
   /** Spec 15.2: the last day of an offline activation, shown only when there is one. */
   offlineUntil?: string;
+  /** A floating licence's seat (spec 16.2 step 6); absent or null when the licence does not float. */
+  floating?: FloatingStatus | null;
+}
+
+export interface FloatingStatus {
+  lease_expires_at: string;
+  seats_used: number;
+  seats_total: number;
 }
 
 export interface ProtocolContext {
@@ -68,6 +76,7 @@ function stateMembers(license: IpcLicense, status: () => StatusSnapshot): Member
     ["grace_exhausted", json(standard?.graceExhausted ?? null)],
     ["expiry_date", json(license.expiryDate)],
     ...(standard?.offlineUntil ? ([["offline_until", json(standard.offlineUntil)]] as Members) : []),
+    ["floating", json(standard?.floating ?? null)],
   ];
 }
 

@@ -25,6 +25,8 @@ export interface License {
   /** Machine binding v2 (spec 13.3); a HARDWARE_BOUND licence has this or hardwareFingerprint, never both. */
   hardwareBinding?: HardwareBinding;
   softwareChecksum?: string;
+  /** STANDARD only: a floating licence, at most this many instances at once (spec 16). */
+  maxConcurrent?: number;
 }
 
 const STANDARD_ONLY = ["heartbeat_interval_minutes", "heartbeat_grace_period_days"] as const;
@@ -85,6 +87,10 @@ export function validatePayload(payloadText: string, values: Record<string, unkn
     const checksum = fields.string("software_checksum");
     if (!/^[0-9a-f]{64}$/.test(checksum)) throw new LicenseError("invalid software_checksum: expected 64 lowercase hex digits");
     license.softwareChecksum = checksum;
+  }
+  if (fields.has("max_concurrent")) {
+    if (licenseType !== "STANDARD") throw new LicenseError("HARDWARE_BOUND license must not have max_concurrent");
+    license.maxConcurrent = fields.positiveInteger("max_concurrent");
   }
   return license;
 }

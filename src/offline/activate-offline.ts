@@ -5,9 +5,7 @@ import { join } from "node:path";
 import { VERSION } from "../build-info.ts";
 import { publicPointOf } from "../crypto/es256.ts";
 import { writePublicKeyPem } from "../crypto/pem.ts";
-import { openEnvelope, parseEnvelope } from "../crypto/signed-envelope.ts";
 import { LicenseError, UsageError } from "../errors.ts";
-import { readLicenseFile } from "../license/load.ts";
 import type { License } from "../license/validate.ts";
 import type { OrgKey } from "../org-key.ts";
 import { detectPlatform } from "../platform.ts";
@@ -21,22 +19,14 @@ import { checkOfflineResponse, readResponseFile } from "./response-file.ts";
 
 export type OfflineOptions = SessionOptions & { softwareVersion?: string };
 
-/** Spec 16.2 item 7, read from the signed payload itself (the licence model need not know the field). */
-function isFloating(licensePath: string, orgKey: OrgKey): boolean {
-  const envelope = parseEnvelope(readLicenseFile(licensePath));
-  const opened = envelope && openEnvelope(envelope, orgKey.point);
-  return Boolean(opened?.ok && "max_concurrent" in opened.payload);
-}
-
 /** Step 1: steps 1–4 of 8.2 without the network, then the request written and its nonce kept. */
 export async function writeOfflineActivationRequest(
   license: License,
-  licensePath: string,
-  orgKey: OrgKey,
   options: OfflineOptions,
   requestPath: string,
 ): Promise<{ state: SentinelState; nonce: string }> {
-  if (isFloating(licensePath, orgKey)) throw new UsageError("floating licenses need the DRM server");
+  // Spec 16.2 item 7: a floating seat is leased at every start, which a file cannot do.
+  if (license.maxConcurrent !== undefined) throw new UsageError("floating licenses need the DRM server");
   const session = await openMachineSession(license, options);
   try {
     const nonce = crypto.randomUUID();

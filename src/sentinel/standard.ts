@@ -14,6 +14,7 @@ import type { License } from "../license/validate.ts";
 import { log } from "../log.ts";
 import type { OrgKey } from "../org-key.ts";
 import { detectPlatform } from "../platform.ts";
+import { type FloatingSeat, takeFloatingSeat } from "./floating.ts";
 import type { LaunchRequest } from "./hardware-bound.ts";
 import { createHeartbeatLoop } from "./heartbeat-loop.ts";
 import { type MachineSession, nowSeconds, openMachineSession, type SessionOptions } from "./machine-session.ts";
@@ -26,6 +27,7 @@ import {
   decideHeartbeat,
   type HeartbeatDecision,
   type SentinelState,
+  type Verdict,
 } from "./policy.ts";
 import type { Shutdown } from "./shutdown.ts";
 import { superviseSoftware } from "./supervise.ts";
@@ -38,6 +40,8 @@ export type StandardOptions = SessionOptions & {
   /** `run` honours an offline activation (15.2); `activate` checks in with the server regardless. */
   offlineWindow?: boolean;
 };
+/** `run` only: `--wait-for-seat` in milliseconds (spec 16.2), for floating licences. */
+export type RunOptions = StandardOptions & { waitForSeatMs?: number };
 
 function toCallOutcome(outcome: Outcome): CallOutcome {
   if (outcome.class !== "verified") return outcome;
@@ -139,7 +143,7 @@ async function decommission(session: MachineSession, client: DrmClient, license:
 }
 
 /** The whole STANDARD flow: steps 1–6, then launch with the heartbeat loop until the end. */
-export async function runStandard(license: License, orgKey: OrgKey, request: LaunchRequest, options: StandardOptions): Promise<number> {
+export async function runStandard(license: License, orgKey: OrgKey, request: LaunchRequest, options: RunOptions): Promise<number> {
   const start = await startStandard(license, orgKey, { ...options, offlineWindow: true }, request.shutdown);
   const { session, client } = start;
   let { state, online } = start;
@@ -161,12 +165,18 @@ export async function runStandard(license: License, orgKey: OrgKey, request: Lau
     else if (verdict.kind === "grace")
       log.warn(`heartbeat missed (${outcome.class}), running on grace (${formatDuration(verdict.remaining)} remaining)`);
     else if (verdict.kind === "exhausted") request.shutdown.request({ kind: "licence", error: new UnavailableError(verdict.message) });
-    else if (verdict.kind === "deny") request.shutdown.request({ kind: "licence", error: new DeniedError(verdict.message) });
-    else {
+    else await obey(verdict);
+  };
+
+  /** A deny or decommission verdict, from a heartbeat or a floating seat's renewal (8.4). */
+  async function obey(verdict: Verdict): Promise<void> {
+    if (verdict.kind === "deny") request.shutdown.request({ kind: "licence", error: new DeniedError(verdict.message) });
+    else if (verdict.kind === "decommission") {
       decommissioned = true;
       await decommission(session, client, license).catch((error: DeniedError) => request.shutdown.request({ kind: "licence", error }));
     }
-  };
+  }
+
   // A beat that fails without a decision stops the software: never run on no decision (12.1).
   const onFailure = (error: unknown) =>
     request.shutdown.request({ kind: "licence", error: new InternalError(`heartbeat failed: ${describeError(error)}`) });
@@ -178,9 +188,23 @@ export async function runStandard(license: License, orgKey: OrgKey, request: Lau
   const background = until
     ? createOfflineHandover({ until, heartbeat, onVerified: onAnswer, onFailure, shutdown: request.shutdown, loop })
     : loop;
-  session.launched();
 
+  let seat: FloatingSeat | undefined;
   try {
+    if (license.maxConcurrent !== undefined) {
+      seat = await takeFloatingSeat({
+        client,
+        licenseKey: license.licenseKey,
+        maxConcurrent: license.maxConcurrent,
+        softwareVersion: options.softwareVersion,
+        shutdown: request.shutdown,
+        waitForSeatMs: options.waitForSeatMs ?? null,
+        // 5 licence seconds: 5 s in release builds, shorter under SENTINEL_TEST_MINUTE_MS in test builds.
+        retryMs: (5 * minuteMs()) / 60,
+        onVerdict: (verdict) => void obey(verdict),
+      });
+    }
+    session.launched();
     return await superviseSoftware({
       ...request,
       socketId: state.machine_id,
@@ -191,6 +215,7 @@ export async function runStandard(license: License, orgKey: OrgKey, request: Lau
         graceRemainingSeconds: state.grace_remaining_seconds,
         graceExhausted: state.grace_exhausted,
         offlineUntil: state.offline_until,
+        floating: seat?.status() ?? null,
       }),
       background,
       onCleanup: async () => {
@@ -198,6 +223,8 @@ export async function runStandard(license: License, orgKey: OrgKey, request: Lau
       },
     });
   } finally {
+    // After the software has stopped (supervise returns only then), on every path.
+    await seat?.release();
     await session.close();
   }
 }

@@ -1,7 +1,7 @@
 // Cross-architecture proof (spec 10, issue 7): the linux-arm64 test build under qemu-user and the
 // linux-x64-musl one under Debian's musl loader give the host x64 build's answers. The tools come
 // from .ci/cross-arch.sh; without them these tests skip locally and fail under CI.
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, expect, test } from "bun:test";
 import {
   chmodSync,
   closeSync,

@@ -5,7 +5,7 @@ import { REPO_ROOT } from "../support/paths.ts";
 import { testNeeding } from "../support/system.ts";
 import { MISSING_OPENSSL } from "../support/test-ca.ts";
 
-test("the demo tells the whole story and ends with the revocation (77)", async () => {
+test("the demo tells the whole story: revocation (77), then one floating seat passing from one instance to the next", async () => {
   const demo = Bun.spawn([process.execPath, "run", join(REPO_ROOT, "test/support/demo.ts")], {
     stdout: "pipe",
     stderr: "pipe",
@@ -20,6 +20,9 @@ test("the demo tells the whole story and ends with the revocation (77)", async (
   expect(stdout).toContain("The sentinel exited with 77");
   expect(stderr).toContain("sentinel warn: heartbeat missed (unreachable), running on grace");
   expect(stderr).toContain("sentinel error: license has been revoked");
+  expect(stderr).toContain("sentinel info: waiting for a floating seat (1/1 in use)");
+  expect(stdout).toContain("[demo-app] licensed to run: LK-DEMO-FLOAT (STANDARD)");
+  expect(stdout).toContain("Demo over.");
 });
 
 testNeeding(MISSING_OPENSSL, "demo --tls: the same story over https:// with a throwaway CA, sentinel doctor all ok", async () => {

@@ -55,6 +55,7 @@ describe("HARDWARE_BOUND on the compiled binary", () => {
         grace_remaining_seconds: null,
         grace_exhausted: null,
         expiry_date: "2099-12-31",
+        floating: null,
       },
     });
     expect(readdirSync(socketDir(runtimeDir))).toEqual([]);

@@ -12,7 +12,7 @@ import { machineRoot, removeMachineRoots } from "./machine-roots.ts";
 
 afterAll(removeMachineRoots);
 
-const ORG_KEY = "0".repeat(63) + "1";
+const ORG_KEY = `${"0".repeat(63)}1`;
 
 async function hashedOn(root: string, names?: ComponentName[]) {
   return hashComponents(ORG_KEY, await collectComponents({ platform: "linux", root, names }));

@@ -18,7 +18,7 @@ describe("methods", () => {
     [
       '{"method":"get_status"}',
       '{"status":"ok","state":{"license_type":"STANDARD","online":true,"last_heartbeat_success":1700000000,' +
-        '"grace_remaining_seconds":86400,"grace_exhausted":false,"expiry_date":"2099-12-31"}}',
+        '"grace_remaining_seconds":86400,"grace_exhausted":false,"expiry_date":"2099-12-31","floating":null}}',
     ],
     ['{"method":"nope"}', '{"status":"error","error":"unknown method: nope"}'],
   ])("%s", (request, response) => {
@@ -37,14 +37,21 @@ describe("methods", () => {
       grace_remaining_seconds: 0,
       grace_exhausted: true,
       expiry_date: "2099-12-31",
+      floating: null,
     });
+  });
+
+  test("a floating seat held shows in get_status (spec 16.2 step 6)", () => {
+    const floating = { lease_expires_at: "2099-01-01T00:05:00Z", seats_used: 2, seats_total: 5 };
+    const handler = createRequestHandler({ license: STANDARD_LICENSE, status: () => ({ ...ONLINE, floating }) });
+    expect(JSON.parse(ask('{"method":"get_status"}', handler)).state.floating).toEqual(floating);
   });
 
   test("HARDWARE_BOUND: STANDARD-only fields are null", () => {
     const handler = createRequestHandler({ license: HARDWARE_LICENSE, status: () => ONLINE });
     expect(ask('{"method":"get_status"}', handler)).toBe(
       '{"status":"ok","state":{"license_type":"HARDWARE_BOUND","online":null,"last_heartbeat_success":null,' +
-        '"grace_remaining_seconds":null,"grace_exhausted":null,"expiry_date":"2099-12-31"}}',
+        '"grace_remaining_seconds":null,"grace_exhausted":null,"expiry_date":"2099-12-31","floating":null}}',
     );
   });
 });

@@ -54,7 +54,7 @@ describe("IPC server over a real unix socket", () => {
     expect(JSON.parse(license as string).license).toMatchObject({ org_id: "org-1", software_id: "soft-1", expiry_date: "2099-12-31" });
     expect(await rawRequest(client, '{"method":"get_status","id":123456789012345678901234567890}')).toBe(
       '{"status":"ok","id":123456789012345678901234567890,"state":{"license_type":"STANDARD","online":true,' +
-        '"last_heartbeat_success":1700000000,"grace_remaining_seconds":86400,"grace_exhausted":false,"expiry_date":"2099-12-31"}}',
+        '"last_heartbeat_success":1700000000,"grace_remaining_seconds":86400,"grace_exhausted":false,"expiry_date":"2099-12-31","floating":null}}',
     );
     snapshot = { ...ONLINE, online: false, graceRemainingSeconds: 600 };
     expect((await client.request({ method: "get_status" })).state).toMatchObject({ online: false, grace_remaining_seconds: 600 });

@@ -18,6 +18,7 @@ function ask(method: string): Promise<Record<string, unknown>> {
   });
 }
 
+type Seat = { seats_used: number; seats_total: number };
 const say = (text: string) => process.stdout.write(`  [demo-app] ${text}\n`);
 process.on("SIGTERM", () => {
   say("asked to stop by the sentinel, exiting");
@@ -27,7 +28,10 @@ process.on("SIGTERM", () => {
 const { license } = (await ask("get_license")) as { license: Record<string, unknown> };
 say(`licensed to run: ${license.license_key} (${license.license_type}), features ${JSON.stringify(license.features)}`);
 setInterval(async () => {
-  const { state } = (await ask("get_status")) as { state: Record<string, number | boolean | null> };
+  const { state } = (await ask("get_status")) as { state: Record<string, number | boolean | null> & { floating: Seat | null } };
   const hours = Math.round((state.grace_remaining_seconds as number) / 360) / 10;
-  say(`working… server ${state.online ? "online" : "UNREACHABLE"}, grace left ${hours} h${state.grace_exhausted ? " (exhausted)" : ""}`);
+  const seat = state.floating ? `, floating seat (${state.floating.seats_used}/${state.floating.seats_total} in use)` : "";
+  say(
+    `working… server ${state.online ? "online" : "UNREACHABLE"}, grace left ${hours} h${state.grace_exhausted ? " (exhausted)" : ""}${seat}`,
+  );
 }, 1000);

@@ -2,12 +2,14 @@
 // a throwaway organisation key. Builds the sentinel with that key, starts the
 // reference DRM server, mints a licence, runs a demo program under the sentinel,
 // then shows a heartbeat, an outage on grace, a move to a new machine (deactivate,
-// activate), and a revocation stopping it (77).
+// activate), a revocation stopping it (77), and a floating licence's one seat
+// passing from one instance to the next.
 // `npm run demo -- --tls`: the server on https:// with a throwaway CA the sentinel is told to trust.
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildSentinel } from "../../build.ts";
+import { floatingStory } from "./demo-floating.ts";
 import { startDrmServer } from "./drm-server.ts";
 import { generateKeyPair } from "./keys.ts";
 import { mintLicense, standardPayload } from "./mint.ts";
@@ -121,8 +123,19 @@ try {
   step("The vendor revokes the licence: at the next heartbeat the sentinel stops the program");
   await drm.admin.setLicenseStatus(licenseKey, "REVOKED");
   const code = await moved.exited;
-  step(`The sentinel exited with ${code} (77 = denied: the licence was revoked). Demo over.`);
-  process.exitCode = code === 77 ? 0 : 1;
+  step(`The sentinel exited with ${code} (77 = denied: the licence was revoked).`);
+  const floating = await floatingStory({
+    binary: binary as string,
+    app,
+    work,
+    drm,
+    orgSecret: org.secret,
+    env: ca ? { SENTINEL_CA_FILE: ca.certPath } : {},
+    step,
+    until,
+  });
+  step("Demo over.");
+  process.exitCode = code === 77 && floating ? 0 : 1;
 } finally {
   await server.current?.stop();
   rmSync(work, { recursive: true, force: true });

@@ -1,11 +1,12 @@
 // The reference server's three endpoints (spec 4.1–4.2) as decisions over the
 // store: an answer payload (signed later by the server) or an error. Test-side only.
 import { KeyFormatError, parsePublicKeyPem } from "../../src/crypto/pem.ts";
+import type { LeaseEndpoint } from "./drm-leases.ts";
 import type { Refusal } from "./drm-request-auth.ts";
 import type { DrmStore, LicenseRecord } from "./drm-store.ts";
 
 export type Answer = { ok: true; payload: Record<string, unknown> } | Refusal;
-export type EndpointName = "activate" | "heartbeat" | "decommission-ack" | "deactivate";
+export type EndpointName = "activate" | "heartbeat" | "decommission-ack" | "deactivate" | LeaseEndpoint;
 
 const refuse = (status: number, error: string): Refusal => ({ ok: false, status, error });
 const today = (nowSeconds: number) => new Date(nowSeconds * 1000).toISOString().slice(0, 10);
@@ -13,6 +14,12 @@ const today = (nowSeconds: number) => new Date(nowSeconds * 1000).toISOString().
 /** The licence's status as of today: an ACTIVE licence past its last day answers EXPIRED. */
 function effectiveStatus(license: LicenseRecord, nowSeconds: number): string {
   return license.status === "ACTIVE" && license.expiry_date < today(nowSeconds) ? "EXPIRED" : license.status;
+}
+
+/** The licence's status today, for the lease endpoints (drm-leases.ts); null when there is no such licence. */
+export function licenseStatus(store: DrmStore, licenseKey: string, nowSeconds: number): string | null {
+  const license = store.getLicense(licenseKey);
+  return license ? effectiveStatus(license, nowSeconds) : null;
 }
 
 /** The key a request must be signed with: activation proves possession of the key it registers. */

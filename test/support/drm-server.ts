@@ -5,8 +5,9 @@ import { generateSecretKey, publicPointOf } from "../../src/crypto/es256.ts";
 import { parsePrivateKeyPem, writePublicKeyPem } from "../../src/crypto/pem.ts";
 import { ENDPOINTS } from "../../src/drm/server-url.ts";
 import { createAdminClient, type DrmAdmin, handleAdmin } from "./drm-admin.ts";
-import { answer, type EndpointName, signingKeyFor } from "./drm-endpoints.ts";
+import { answer, type EndpointName, licenseStatus, signingKeyFor } from "./drm-endpoints.ts";
 import { dripResponse, earlyFaultResponse, type Fault, FaultQueue, faultedBody } from "./drm-faults.ts";
+import { createFloatingAdmin, type FloatingAdmin, handleFloatingAdmin, isLeaseEndpoint, LeaseBook } from "./drm-leases.ts";
 import { DEFAULT_OFFLINE_DAYS, OFFLINE_PATHS, type OfflineEndpoint, offlineAnswerCli, serveOffline } from "./drm-offline.ts";
 import { authenticateRequest, TIMESTAMP_WINDOW_SECONDS } from "./drm-request-auth.ts";
 import { DrmStore } from "./drm-store.ts";
@@ -35,6 +36,8 @@ export interface DrmServerOptions {
   dateSkewMs?: number;
   /** Days an offline activation lasts after today (spec 15.2); default 30. */
   offlineDays?: number;
+  /** The clock request timestamps are checked against (default `now`): a test that moves a client's clock moves this one. */
+  requestClock?: () => number;
 }
 
 export interface DrmServer {
@@ -44,6 +47,8 @@ export interface DrmServer {
   orgPublicPem: string;
   orgPublicPoint: Uint8Array;
   admin: DrmAdmin;
+  /** Floating seats (spec 16): configure a licence, list its leases. */
+  floating: FloatingAdmin;
   stop(): Promise<void>;
 }
 
@@ -52,6 +57,9 @@ const ENDPOINT_BY_PATH = new Map<string, EndpointName>([
   [ENDPOINTS.heartbeat, "heartbeat"],
   [ENDPOINTS.decommissionAck, "decommission-ack"],
   [ENDPOINTS.deactivate, "deactivate"],
+  [ENDPOINTS.lease, "lease"],
+  [ENDPOINTS.leaseRenew, "lease-renew"],
+  [ENDPOINTS.leaseRelease, "lease-release"],
 ]);
 const OFFLINE_BY_PATH = new Map<string, OfflineEndpoint>(
   Object.entries(OFFLINE_PATHS).map(([name, path]) => [path, name as OfflineEndpoint]),
@@ -70,6 +78,7 @@ export function startDrmServer(options: DrmServerOptions = {}): DrmServer {
   const adminToken = options.adminToken ?? Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("hex");
   const store = new DrmStore(options.database);
   const faults = new FaultQueue();
+  const leases = new LeaseBook();
   let previousBody: string | null = null;
 
   async function serveEndpoint(request: Request, path: string, endpoint: EndpointName, fault: Fault | null): Promise<Response> {
@@ -79,13 +88,17 @@ export function startDrmServer(options: DrmServerOptions = {}): DrmServer {
     if (request.method !== "POST") return errorResponse(405, "Method not allowed.");
     const nowSeconds = Math.floor(now() / 1000);
     const auth = await authenticateRequest(request, path, {
-      now: nowSeconds,
+      now: options.requestClock ? Math.floor(options.requestClock() / 1000) : nowSeconds,
       keyFor: (body, licenseKey, machineId) => signingKeyFor(store, endpoint, body, licenseKey, machineId),
       rememberNonce: (nonce) => store.rememberNonce(nonce, nowSeconds, TIMESTAMP_WINDOW_SECONDS),
     });
     if (!auth.ok) return errorResponse(auth.status, auth.error);
-    const result = answer(store, endpoint, auth.body, nowSeconds);
+    const result = isLeaseEndpoint(endpoint)
+      ? leases.answer(endpoint, auth.body, licenseStatus(store, auth.licenseKey, nowSeconds), now())
+      : answer(store, endpoint, auth.body, nowSeconds);
     if (!result.ok) return errorResponse(result.status, result.error);
+    // A machine that can no longer sign a release gives its seats back with its activation.
+    if (endpoint === "decommission-ack" || endpoint === "deactivate") leases.dropMachine(auth.licenseKey, auth.machineId);
     const payload = { ...result.payload, request_nonce: auth.nonce, responded_at: isoSeconds(now()) };
     const body = faultedBody(fault, payload, keys, previousBody);
     if (!fault) previousBody = body;
@@ -99,7 +112,10 @@ export function startDrmServer(options: DrmServerOptions = {}): DrmServer {
     idleTimeout: 30,
     fetch: withDate(async (request) => {
       const path = new URL(request.url).pathname;
-      if (path.startsWith("/admin/")) return handleAdmin(request, path, adminToken, store, faults);
+      if (path.startsWith("/admin/"))
+        return (
+          (await handleFloatingAdmin(request, path, adminToken, leases, now())) ?? handleAdmin(request, path, adminToken, store, faults)
+        );
       const offline = path.startsWith(prefix) ? OFFLINE_BY_PATH.get(path.slice(prefix.length)) : undefined;
       if (offline) {
         const response = await serveOffline(request, offline, { store, orgSecret, nowMs: now(), offlineDays });
@@ -150,6 +166,7 @@ export function startDrmServer(options: DrmServerOptions = {}): DrmServer {
     orgPublicPem: writePublicKeyPem(orgPublicPoint),
     orgPublicPoint,
     admin: createAdminClient(origin, adminToken),
+    floating: createFloatingAdmin(origin, adminToken),
     stop: async () => {
       await adminServer?.stop(true);
       await server.stop(true);

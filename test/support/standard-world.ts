@@ -37,10 +37,12 @@ export interface WorldOptions {
   minuteMs?: number;
   /** Reference server options besides the org key: TLS, a host name for the URL, a skewed Date (spec 14), its clock, the length of offline activations. */
   server?: Omit<DrmServerOptions, "orgSecret" | "orgPrivatePem">;
+  /** For tests that move the sentinel's clock: what the server checks request timestamps against. */
+  requestClock?: () => number;
 }
 
 export async function standardWorld(options: WorldOptions = {}): Promise<World> {
-  const server = startDrmServer({ ...options.server, orgSecret: ORG.secret });
+  const server = startDrmServer({ ...options.server, orgSecret: ORG.secret, requestClock: options.requestClock });
   const { dir, runtimeDir, report } = workspace();
   const stateDir = join(dir, "state");
   mkdirSync(stateDir, { mode: 0o700 });

@@ -49,7 +49,7 @@ export function describeNeeding(missing: string | undefined, title: string, body
 }
 
 /** `test` that runs when nothing is missing; else skips with a line naming it, or fails under CI. */
-export function testNeeding(missing: string | undefined, title: string, body: () => void | Promise<unknown>, timeout?: number): void {
+export function testNeeding(missing: string | undefined, title: string, body: Parameters<typeof test>[1], timeout?: number): void {
   if (missing === undefined) test(title, body, timeout);
   else if (REQUIRED) requiredFailure(title, missing);
   else {
