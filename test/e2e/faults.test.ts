@@ -10,7 +10,8 @@ import { runSentinel } from "../support/binary.ts";
 import { type SecretService, secretServiceMissing, startSecretService } from "../support/secret-service.ts";
 import { fixtureRunArgs, isAlive, readReport, startSentinel, waitFor } from "../support/sentinel-process.ts";
 import { endpointsSeen, standardWorld, type World } from "../support/standard-world.ts";
-import { describeNeeding } from "../support/system.ts";
+import { describeNeeding, missingCommand, testNeeding } from "../support/system.ts";
+import { movingClock } from "./attacks/moving-clock.ts";
 import { expectNothingLost, fillDisk, jamLock, mountMissing, mountTmpfs, remount, snapshot } from "./faults/machine.ts";
 
 const TIMEOUT = 60_000;
@@ -249,6 +250,38 @@ describe("a process stopped (SIGSTOP) for longer than the heartbeat interval", (
     TIMEOUT,
   );
 });
+
+testNeeding(
+  missingCommand("faketime", "faketime"),
+  "a wall clock that jumps past the interval (a suspend, as the wall clock sees it): the heartbeat comes at the next wall check, not a whole monotonic interval later",
+  async () => {
+    // The server keeps the true time and admits the moved clock's timestamps, as a lenient backend would.
+    let offsetMs = 0;
+    world = await standardWorld({ minuteMs: 50, requestClock: () => Date.now() + offsetMs }); // interval 720 × 50 ms = 36 s
+    const clock = movingClock(join(world.dir, "clock-offset"));
+    const sentinel = await startSentinel(fixtureRunArgs(world.licensePath, world.report, ["wait"]), world.env, clock.wrapper);
+    await waitFor(() => readReport(world.report), "the software to start");
+    const before = await snapshot(world);
+    const beats = async () => (await world.server.admin.requestCounts()).heartbeat ?? 0;
+    const jump = (hours: number) => {
+      offsetMs += hours * 3_600_000;
+      clock.set(offsetMs);
+    };
+    const beforeJump = await beats();
+    jump(2);
+    // Well inside the 36 s the monotonic clock alone would wait: the wall clock is looked at every licence minute (50 ms).
+    await waitFor(async () => (await beats()) > beforeJump, "a heartbeat after the wall clock jumped", 10_000);
+    expect(sentinel.proc.exitCode).toBeNull();
+    // Once more, with the licence revoked: that beat too comes at once, and is obeyed.
+    // (faketime runs the sentinel as its child, so a signal to the wrapper would not reach it.)
+    await world.server.admin.setLicenseStatus(world.licenseKey, "REVOKED");
+    jump(2);
+    expect(await sentinel.exited).toBe(77);
+    // The time "asleep" consumed no grace.
+    expect((await snapshot(world)).grace).toEqual(before.grace);
+  },
+  TIMEOUT,
+);
 
 describe("spec 12.3 and 12.6 on the binary", () => {
   test(
