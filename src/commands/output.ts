@@ -1,7 +1,8 @@
 // stdout is for results only (human lines or --json); logs go to stderr.
+import { writeStdout } from "../stdio.ts";
 
 export function printLine(text: string): void {
-  process.stdout.write(`${text}\n`);
+  writeStdout(`${text}\n`);
 }
 
 /** Prints JSON; `rawFields` are spliced in as already-serialised JSON text (signed features). */

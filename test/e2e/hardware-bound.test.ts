@@ -142,7 +142,7 @@ describe("HARDWARE_BOUND on the compiled binary", () => {
     sentinel.proc.kill("SIGKILL");
     // proc.exited, not sentinel.exited: a surviving software would keep the output pipes open.
     await sentinel.proc.exited;
-    await waitFor(() => !isAlive(seen.pid), "the software to die with the sentinel", 5000);
+    await waitFor(() => !isAlive(seen.pid), "the software to die with the sentinel", 1000);
   });
 
   test("the software inherits default signal handling and no descriptors of the sentinel's", async () => {
@@ -164,8 +164,11 @@ describe("HARDWARE_BOUND on the compiled binary", () => {
       return path;
     };
     test("a matching software_checksum launches; a wrong one exits 65 unlaunched", async () => {
-      const { runtimeDir, report } = workspace();
-      const ok = await runSentinel(runArgs(licenseWith(hashOf(SOFTWARE)), report, "exit", "0"), { env: hwEnv("hwroot", runtimeDir) });
+      const { runtimeDir } = workspace();
+      // A checksummed script is read from /dev/fd/4 (spec 12.4), so not the fixture, which finds software.ts by $0.
+      const ok = await runSentinel(["run", "--license", licenseWith(hashOf("/bin/true")), "--software", "/bin/true"], {
+        env: hwEnv("hwroot", runtimeDir),
+      });
       expect(ok.exitCode).toBe(0);
       const other = workspace();
       const bad = await runSentinel(runArgs(licenseWith("0".repeat(64)), other.report, "exit", "0"), {
