@@ -10,16 +10,24 @@ const STDERR = 2;
 const RETRY_MS = 1;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-function writeAll(fd: number, text: string): void {
-  let bytes = Buffer.from(text, "utf8");
-  while (bytes.length > 0) {
+/** Runs a synchronous read or write on a descriptor that may be non-blocking, waiting out EAGAIN. */
+export function retryingEagain<T>(io: () => T): T {
+  for (;;) {
     try {
-      bytes = bytes.subarray(writeSync(fd, bytes));
+      return io();
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== "EAGAIN") return; // a closed pipe (EPIPE) or a gone terminal: the output has nowhere to go
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
       Atomics.wait(sleeper, 0, 0, RETRY_MS);
     }
+  }
+}
+
+function writeAll(fd: number, text: string): void {
+  let bytes = Buffer.from(text, "utf8");
+  try {
+    while (bytes.length > 0) bytes = bytes.subarray(retryingEagain(() => writeSync(fd, bytes)));
+  } catch {
+    // A closed pipe (EPIPE) or a gone terminal: the output has nowhere to go.
   }
 }
 

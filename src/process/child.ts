@@ -31,6 +31,8 @@ export async function launchSoftware({ path, checksum, args, env }: LaunchOption
   } finally {
     software.close();
   }
+  // Start-up is over: the sentinel is now a long-running server (build.ts START_JIT_POLICY).
+  Bun.unsafe.setJITPolicy(1);
   const exited = proc.exited.then(() => exitStatus(proc.exitCode, proc.signalCode));
 
   // The child may exit between our check and the signal: that is a debug line, not a failure.

@@ -2,9 +2,10 @@
 // exec helper (exec-helper.ts) runs first and executes the descriptor; it says it
 // started on a pipe (fd 3) before it execs. Where it cannot run (no memfd, a sentinel
 // emulated by qemu-user) the descriptor is executed directly, without a parent-death signal.
-import { closeSync } from "node:fs";
+import { closeSync, readSync } from "node:fs";
 import { UsageError } from "../errors.ts";
 import { log } from "../log.ts";
+import { retryingEagain } from "../stdio.ts";
 import { execHelperMemfd, HANDSHAKE_FD, HELPER_FD, HELPER_READY, SOFTWARE_FD } from "./exec-helper.ts";
 import type { SoftwareFile } from "./software-file.ts";
 
@@ -29,6 +30,22 @@ function extraFds(software: SoftwareFile, handshake: "pipe" | "ignore", helper?:
   return stdio;
 }
 
+/**
+ * The helper's one byte, read synchronously: it writes at once, or the pipe closes when it
+ * fails to start. Not Bun.file(fd).text(): a thread-pool read leaves two idle threads for
+ * the sentinel's whole life (bench, steady state).
+ */
+function readHandshake(fd: number): string {
+  const byte = Buffer.alloc(1);
+  try {
+    return retryingEagain(() => readSync(fd, byte, 0, 1, null)) === 1 ? byte.toString("latin1") : "";
+  } catch {
+    return "";
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Runs the helper; the process if it reached the software's exec, else undefined (it has exited). */
 async function throughHelper(
   software: SoftwareFile,
@@ -51,10 +68,7 @@ async function throughHelper(
   } finally {
     closeSync(helper);
   }
-  const fd = proc.stdio[HANDSHAKE_FD] as number;
-  // Ends at exec (the helper marks it close-on-exec) or when the helper exits.
-  const word = await Bun.file(fd).text();
-  closeSync(fd);
+  const word = readHandshake(proc.stdio[HANDSHAKE_FD] as number);
   if (word === HELPER_READY) return proc;
   await proc.exited;
   log.debug("exec helper did not start (is the sentinel emulated?)");
