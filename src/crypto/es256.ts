@@ -4,10 +4,9 @@
 // is verified, and native code is ~30× faster cold than pure JS and allocates no
 // precomputed tables. Signing and the public point are native too: noble's first
 // signature builds a base-point table, ~40 ms of every STANDARD start (bench, issue 15).
-// Key generation uses @noble/curves.
 import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from "node:crypto";
-import { p256 } from "@noble/curves/nist.js";
 import { readOnly, Tag } from "./der.ts";
+import { isP256Scalar } from "./p256-checks.ts";
 
 const utf8 = new TextEncoder();
 const asBytes = (message: Uint8Array | string) => (typeof message === "string" ? utf8.encode(message) : message);
@@ -61,7 +60,11 @@ export function verifyEs256(signature: Uint8Array, message: Uint8Array | string,
 
 /** A new P-256 secret scalar from the platform CSPRNG. */
 export function generateSecretKey(): Uint8Array {
-  return p256.utils.randomSecretKey();
+  // Rejection sampling: a 32-byte draw falls outside [1, n−1] with probability ~2⁻³².
+  for (;;) {
+    const secret = crypto.getRandomValues(new Uint8Array(32));
+    if (isP256Scalar(secret)) return secret;
+  }
 }
 
 export function publicPointOf(secret: Uint8Array): Uint8Array {
