@@ -9,8 +9,9 @@ const SOURCE = join(import.meta.dir, "exec-helper.c");
 
 /** Compilers to try per CPU, and the Debian package that brings the first one. */
 const COMPILERS: Record<string, { cc: string[]; debian: string }> = {
-  x64: { cc: ["x86_64-linux-gnu-gcc", ...(process.arch === "x64" ? ["gcc", "cc"] : [])], debian: "gcc-x86-64-linux-gnu" },
-  arm64: { cc: ["aarch64-linux-gnu-gcc", ...(process.arch === "arm64" ? ["gcc", "cc"] : [])], debian: "gcc-aarch64-linux-gnu" },
+  x64: process.arch === "x64" ? { cc: ["gcc", "cc"], debian: "gcc" } : { cc: ["x86_64-linux-gnu-gcc"], debian: "gcc-x86-64-linux-gnu" },
+  arm64:
+    process.arch === "arm64" ? { cc: ["gcc", "cc"], debian: "gcc" } : { cc: ["aarch64-linux-gnu-gcc"], debian: "gcc-aarch64-linux-gnu" },
 };
 
 const FLAGS = [
@@ -41,15 +42,23 @@ export function helperCpu(target: string): "x64" | "arm64" | undefined {
   return undefined;
 }
 
+/** What is missing to build the helper for `target` (naming the Debian package), or undefined. */
+export function missingHelperCompiler(target: string): string | undefined {
+  const cpu = helperCpu(target);
+  if (!cpu) return undefined;
+  const { cc, debian } = COMPILERS[cpu] as { cc: string[]; debian: string };
+  return cc.some((name) => Bun.which(name)) ? undefined : `a C compiler for ${cpu} (${cc.join(" or ")}; Debian package ${debian})`;
+}
+
 /** The helper's image for `target`, base64, or "" for a non-Linux target. Throws, naming the package, without a compiler. */
 export function execHelperImage(target: string): string {
   const cpu = helperCpu(target);
   if (!cpu) return "";
   const cached = cache.get(cpu);
   if (cached !== undefined) return cached;
-  const { cc, debian } = COMPILERS[cpu] as { cc: string[]; debian: string };
-  const compiler = cc.find((name) => Bun.which(name));
-  if (!compiler) throw new Error(`the exec helper for ${target} needs a C compiler for ${cpu} (${cc.join(" or ")}; Debian: ${debian})`);
+  const missing = missingHelperCompiler(target);
+  if (missing) throw new Error(`the exec helper for ${target} needs ${missing}`);
+  const compiler = (COMPILERS[cpu] as { cc: string[] }).cc.find((name) => Bun.which(name)) as string;
   const dir = mkdtempSync(join(tmpdir(), "sentinel-exec-helper-"));
   try {
     const out = join(dir, `exec-helper-${cpu}`);
