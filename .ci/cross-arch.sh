@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Installs what test/e2e/cross-arch.test.ts needs to execute the linux-arm64 and
+# Installs what build.ts needs to compile the exec helper for linux-arm64 (native/), and
+# what test/e2e/cross-arch.test.ts needs to execute the linux-arm64 and
 # linux-x64-musl builds on this x86_64 Debian host; the tests run in `npm test`.
 # Idempotent: installs only what is missing, runs apt-get update only if needed.
 set -euo pipefail
 
 # Fixed path the test reads (MUSL_COMPAT_DIR in test/e2e/cross-arch.test.ts).
 compat_dir=/usr/local/lib/sentinel-musl-compat
-packages=(qemu-user-static libc6-arm64-cross musl musl-tools gcc)
+packages=(qemu-user-static libc6-arm64-cross musl musl-tools gcc gcc-aarch64-linux-gnu)
 
 if [[ $(uname -m) != x86_64 ]]; then
   echo "cross-arch: needs an x86_64 host (this is $(uname -m))" >&2

@@ -13,6 +13,7 @@ import { benchIdleCpu } from "./idle-cpu.ts";
 import { benchIpc } from "./ipc.ts";
 import { type Repetitions, RSS_SOURCE } from "./process-measure.ts";
 import { benchFingerprint, benchHardwareBound, benchStandard } from "./startup.ts";
+import { benchSteadyState } from "./steady-state.ts";
 import { type Row, renderTable } from "./table.ts";
 
 const { values } = parseArgs({
@@ -49,6 +50,8 @@ try {
   rows.push(...(await benchStandard(ctx)));
   note("start-up: a floating STANDARD run (lease and release) vs a plain STANDARD run");
   rows.push(...(await benchFloating(ctx)));
+  note("steady RSS and threads while the software runs vs the bare spawner");
+  rows.push(...(await benchSteadyState(ctx)));
   note("IPC: throughput vs a bare echo server, then load");
   rows.push(...(await benchIpc({ echoServer, work, ...ipcRuns })));
   note("fingerprint vs --version");

@@ -6,8 +6,8 @@ import { existsSync, readFileSync } from "node:fs";
 export interface Command {
   argv: string[];
   env?: Record<string, string | undefined>;
-  /** Opens fd 3 as a pipe, as the sentinel does for its exec trampoline's handshake. */
-  fd3?: boolean;
+  /** Descriptors 3 and up of the child (the exec helper's handshake pipe and software file). */
+  extraFds?: ("pipe" | number)[];
   /** Time only: the command must be the bench's own child (no /usr/bin/time between). */
   timeOnly?: boolean;
 }
@@ -42,10 +42,9 @@ export function percentile(values: ArrayLike<number>, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-async function runOnce({ argv, env, fd3 }: Command): Promise<{ ms: number; rusageMb: number }> {
+async function runOnce({ argv, env, extraFds = [] }: Command): Promise<{ ms: number; rusageMb: number }> {
   const started = performance.now();
-  const stdio = fd3 ? (["ignore", "ignore", "pipe", "pipe"] as const) : (["ignore", "ignore", "pipe"] as const);
-  const proc = Bun.spawn(argv, { env: { ...process.env, ...env }, stdio: [...stdio] });
+  const proc = Bun.spawn(argv, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe", ...extraFds] });
   const [code, stderr] = await Promise.all([proc.exited, new Response(proc.stderr).text()]);
   const ms = performance.now() - started;
   if (code !== 0) throw new Error(`${argv.join(" ")} exited ${code}: ${stderr.trim().slice(-400)}`);

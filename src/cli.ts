@@ -1,11 +1,11 @@
 // The command line: picks the verb (default `run`), parses its flags with citty,
 // and maps every failure to one line on stderr and the exit code of spec 9.3.
-import { stripVTControlCharacters } from "node:util";
 import { type ArgsDef, type CommandDef, parseArgs, renderUsage } from "citty";
 import { jsonRequested, printJsonFailure } from "./commands/output.ts";
 import { printVersion } from "./commands/version.ts";
 import { describeError, ExitCode, SentinelError, UsageError } from "./errors.ts";
 import { type LogLevelName, log, setLogLevel } from "./log.ts";
+import { stdoutIsTerminal, writeStdout } from "./stdio.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: citty command definitions differ in their args types
 type AnyCommand = CommandDef<any>;
@@ -65,8 +65,8 @@ async function dispatch(argv: string[]): Promise<number> {
   if (own.includes("--help") || own.includes("-h")) {
     const command = explicit ? await VERBS[verb]!() : ROOT;
     const usage = await renderUsage(command, explicit ? ROOT : undefined);
-    const plain = !process.stdout.isTTY || Boolean(process.env.NO_COLOR);
-    process.stdout.write(`${plain ? stripVTControlCharacters(usage) : usage}\n`);
+    const plain = !stdoutIsTerminal() || Boolean(process.env.NO_COLOR);
+    writeStdout(`${plain ? Bun.stripANSI(usage) : usage}\n`);
     return ExitCode.ok;
   }
   if (!explicit && own[0] !== undefined && !own[0].startsWith("-")) throw new UsageError(`unknown command: ${own[0]}`);
@@ -77,7 +77,7 @@ async function dispatch(argv: string[]): Promise<number> {
   try {
     args = parseArgs(tokens, argsDef) as Record<string, unknown>;
   } catch (error) {
-    throw new UsageError(stripVTControlCharacters(describeError(error)));
+    throw new UsageError(Bun.stripANSI(describeError(error)));
   }
   const positional = (args._ as string[] | undefined) ?? [];
   if (positional.length > 0) throw new UsageError(`unexpected argument: ${positional[0]} (pass arguments for the software after --)`);
@@ -99,6 +99,6 @@ try {
   if (error instanceof Error && error.stack) log.debug(error.stack);
 }
 if (failure && jsonRequested(process.argv.slice(2))) printJsonFailure(exitCode, failure);
-// Exit explicitly once stdout has drained: a timed-out keystore probe or an
-// abandoned request must not keep the process alive.
-process.stdout.write("", () => process.exit(exitCode));
+// Exit explicitly: a timed-out keystore probe or an abandoned request must not keep the
+// process alive. Every write was synchronous (stdio.ts): nothing is left to flush.
+process.exit(exitCode);

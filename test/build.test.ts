@@ -4,8 +4,11 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { TARGETS } from "../build.ts";
+import { missingHelperCompiler } from "../native/compile-exec-helper.ts";
 import { encodePem } from "../src/crypto/pem.ts";
 import { REPO_ROOT, VECTORS } from "./support/paths.ts";
+import { firstMissing, testNeeding } from "./support/system.ts";
 
 const work = mkdtempSync(join(tmpdir(), "sentinel-build-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -27,12 +30,20 @@ function format(path: string): string {
   return "unknown";
 }
 
-function build(args: string[]) {
-  return Bun.spawnSync([process.execPath, "run", join(REPO_ROOT, "build.ts"), ...args], { cwd: REPO_ROOT, stdout: "pipe", stderr: "pipe" });
+function build(args: string[], env: Record<string, string> = {}) {
+  return Bun.spawnSync([process.execPath, "run", join(REPO_ROOT, "build.ts"), ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
 }
 
+/** The Linux builds embed the exec helper, compiled from native/ with the system's C compilers. */
+const missingCompiler = firstMissing(...Object.keys(TARGETS).map(missingHelperCompiler));
+
 describe("build.ts", () => {
-  test("builds the six named executables and a SHA256SUMS that sha256sum -c accepts", () => {
+  testNeeding(missingCompiler, "builds the six named executables and a SHA256SUMS that sha256sum -c accepts", () => {
     const outdir = join(work, "all");
     const result = build(["--org-key", join(VECTORS, "org_public.pem"), "--outdir", outdir, "--version", "9.9.9"]);
     expect(result.exitCode).toBe(0);
@@ -98,6 +109,18 @@ describe("build.ts", () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr.toString()).toContain(message);
     expect(existsSync(outdir)).toBe(false);
+  });
+
+  test("a Linux release build without the C compiler for the exec helper is refused, naming the package", () => {
+    const outdir = join(work, "no-compiler");
+    const result = build(["--org-key", join(VECTORS, "org_public.pem"), "--outdir", outdir, "--target", "bun-linux-arm64"], {
+      PATH: join(work, "empty-path"),
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.toString()).toContain(
+      "build: the exec helper for bun-linux-arm64 needs a C compiler for arm64 (aarch64-linux-gnu-gcc; Debian package gcc-aarch64-linux-gnu)",
+    );
+    expect(existsSync(join(outdir, "sentinel-linux-arm64"))).toBe(false);
   });
 
   test("a missing key is refused", () => {

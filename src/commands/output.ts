@@ -1,10 +1,11 @@
 // stdout is for results only (human lines or --json); logs go to stderr. With --json
 // every command prints exactly one document, on failure too (spec 12.9).
+import { writeStdout } from "../stdio.ts";
 
 let printedJson = false;
 
 export function printLine(text: string): void {
-  process.stdout.write(`${text}\n`);
+  writeStdout(`${text}\n`);
 }
 
 /** Prints a success document (`"ok": true` first); `rawFields` are spliced in as already-serialised JSON text (signed features). */

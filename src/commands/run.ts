@@ -5,7 +5,7 @@ import { UsageError } from "../errors.ts";
 import { loadLicense } from "../license/load.ts";
 import { log } from "../log.ts";
 import { embeddedOrgKey } from "../org-key.ts";
-import { checkExecutable, verifySoftwareChecksum } from "../process/software-file.ts";
+import { checkExecutable, softwarePath } from "../process/software-file.ts";
 import { Interrupted, Shutdown } from "../sentinel/shutdown.ts";
 import { networkFlags } from "./network-args.ts";
 import {
@@ -57,15 +57,22 @@ export default defineCommand({
     const stopTimeoutMs = parseStopTimeout(args["stop-timeout"]);
     const waitForSeat = args["wait-for-seat"];
     const waitForSeatMs = waitForSeat === undefined ? undefined : parseWaitForSeat(waitForSeat);
-    checkExecutable(args.software);
+    const software = softwarePath(args.software);
+    checkExecutable(software);
     const orgKey = embeddedOrgKey();
     const shutdown = new Shutdown();
     const uninstall = shutdown.installSignalHandlers();
     try {
       const license = loadLicense(args.license, orgKey.point);
       log.info(`license ${license.licenseKey} (${license.licenseType}) valid until ${license.expiryDate}`);
-      if (license.softwareChecksum) await verifySoftwareChecksum(args.software, license.softwareChecksum);
-      const request = { software: args.software, args: (data as RunData).passthrough, stopTimeoutMs, shutdown };
+      // The checksum is checked at launch, on the descriptor that is then executed (spec 12.4).
+      const request = {
+        software,
+        softwareChecksum: license.softwareChecksum,
+        args: (data as RunData).passthrough,
+        stopTimeoutMs,
+        shutdown,
+      };
       // Each flow loads only its own modules: a HARDWARE_BOUND start never loads the network code.
       if (license.licenseType === "HARDWARE_BOUND") {
         const { runHardwareBound } = await import("../sentinel/hardware-bound.ts");

@@ -3,9 +3,10 @@ import { VERSION } from "../build-info.ts";
 import { ExitCode } from "../errors.ts";
 import { embeddedOrgKey } from "../org-key.ts";
 import { detectPlatform } from "../platform.ts";
+import { writeStdout } from "../stdio.ts";
 
 export function printVersion(): number {
   const key = embeddedOrgKey();
-  process.stdout.write(`sentinel ${VERSION} (${detectPlatform()})\norg key sha256: ${key.derSha256}\n`);
+  writeStdout(`sentinel ${VERSION} (${detectPlatform()})\norg key sha256: ${key.derSha256}\n`);
   return ExitCode.ok;
 }

@@ -2,10 +2,11 @@
 // passed in as bytes. Verification accepts high or low S and refuses trailing bytes.
 // Verifying uses the runtime's native ECDSA (node:crypto): at every start a licence
 // is verified, and native code is ~30× faster cold than pure JS and allocates no
-// precomputed tables. Signing and key generation use @noble/curves.
-import { createPublicKey, type KeyObject, verify } from "node:crypto";
-import { p256 } from "@noble/curves/nist.js";
+// precomputed tables. Signing and the public point are native too: noble's first
+// signature builds a base-point table, ~40 ms of every STANDARD start (bench, issue 15).
+import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from "node:crypto";
 import { readOnly, Tag } from "./der.ts";
+import { isP256Scalar } from "./p256-checks.ts";
 
 const utf8 = new TextEncoder();
 const asBytes = (message: Uint8Array | string) => (typeof message === "string" ? utf8.encode(message) : message);
@@ -13,6 +14,25 @@ const asBytes = (message: Uint8Array | string) => (typeof message === "string" ?
 /** SubjectPublicKeyInfo for an uncompressed P-256 point, up to the point itself. */
 const SPKI_P256_PREFIX = Buffer.from("3059301306072a8648ce3d020106082a8648ce3d030107034200", "hex");
 const keyObjects = new Map<string, KeyObject>();
+/** PKCS#8 for a P-256 scalar without its public key (the runtime derives it), up to the 32 scalar bytes. */
+const PKCS8_P256_PREFIX = Buffer.from("3041020100301306072a8648ce3d020106082a8648ce3d030107042730250201010420", "hex");
+/** By the secret's identity: its bytes are never copied into a lookup key. */
+const privateKeys = new WeakMap<Uint8Array, KeyObject>();
+
+function privateKeyOf(secret: Uint8Array): KeyObject {
+  let key = privateKeys.get(secret);
+  if (!key) {
+    if (secret.length !== 32) throw new Error("a P-256 secret is 32 bytes");
+    const der = Buffer.concat([PKCS8_P256_PREFIX, secret]);
+    try {
+      key = createPrivateKey({ key: der, format: "der", type: "pkcs8" });
+    } finally {
+      der.fill(0);
+    }
+    privateKeys.set(secret, key);
+  }
+  return key;
+}
 
 function keyObjectOf(point: Uint8Array): KeyObject {
   const id = Buffer.from(point).toString("hex");
@@ -25,7 +45,7 @@ function keyObjectOf(point: Uint8Array): KeyObject {
 }
 
 export function signEs256(message: Uint8Array | string, secret: Uint8Array): Uint8Array {
-  return p256.sign(asBytes(message), secret, { format: "der", lowS: true });
+  return new Uint8Array(sign("sha256", asBytes(message), { key: privateKeyOf(secret), dsaEncoding: "der" }));
 }
 
 export function verifyEs256(signature: Uint8Array, message: Uint8Array | string, publicPoint: Uint8Array): boolean {
@@ -40,9 +60,14 @@ export function verifyEs256(signature: Uint8Array, message: Uint8Array | string,
 
 /** A new P-256 secret scalar from the platform CSPRNG. */
 export function generateSecretKey(): Uint8Array {
-  return p256.utils.randomSecretKey();
+  // Rejection sampling: a 32-byte draw falls outside [1, n−1] with probability ~2⁻³².
+  for (;;) {
+    const secret = crypto.getRandomValues(new Uint8Array(32));
+    if (isP256Scalar(secret)) return secret;
+  }
 }
 
 export function publicPointOf(secret: Uint8Array): Uint8Array {
-  return p256.getPublicKey(secret, false);
+  const spki = createPublicKey(privateKeyOf(secret)).export({ format: "der", type: "spki" });
+  return new Uint8Array(spki.subarray(SPKI_P256_PREFIX.length));
 }

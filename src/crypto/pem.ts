@@ -1,7 +1,8 @@
 // PEM armour and the two key formats of spec 2: P-256 SubjectPublicKeyInfo and
 // P-256 PKCS#8. Anything else is refused with a message naming what it is.
-import { p256 } from "@noble/curves/nist.js";
 import { readChildren, readOnly, Tag, writeTlv } from "./der.ts";
+import { publicPointOf } from "./es256.ts";
+import { isP256Point, isP256Scalar } from "./p256-checks.ts";
 
 export class KeyFormatError extends Error {}
 
@@ -78,11 +79,7 @@ export function parsePublicKeyPem(text: string): Uint8Array {
   const bits = parts[1].value;
   if (bits[0] !== 0) throw new KeyFormatError("malformed public key bit string");
   const point = bits.subarray(1);
-  try {
-    p256.Point.fromBytes(point).assertValidity();
-  } catch {
-    throw new KeyFormatError("public key is not a valid P-256 point");
-  }
+  if (!isP256Point(point)) throw new KeyFormatError("public key is not a valid P-256 point");
   return point;
 }
 
@@ -108,13 +105,13 @@ export function parsePrivateKeyPem(text: string): Uint8Array {
   if (!fields || fields[0]?.tag !== Tag.integer || secret?.tag !== Tag.octetString || secret.value.length !== 32) {
     throw new KeyFormatError("malformed EC private key");
   }
-  if (!p256.utils.isValidSecretKey(secret.value)) throw new KeyFormatError("EC private key is out of range");
+  if (!isP256Scalar(secret.value)) throw new KeyFormatError("EC private key is out of range");
   return new Uint8Array(secret.value);
 }
 
 /** PKCS#8 with the public key included, the layout Python's `cryptography` writes. */
 export function writePrivateKeyPem(secret: Uint8Array): string {
-  const point = p256.getPublicKey(secret, false);
+  const point = publicPointOf(secret);
   const ecKey = writeTlv(
     Tag.sequence,
     writeTlv(Tag.integer, new Uint8Array([1])),

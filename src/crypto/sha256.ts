@@ -1,15 +1,14 @@
-// SHA-256 helpers (noble), pure.
-import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex } from "@noble/hashes/utils.js";
+// SHA-256 helpers, pure. The runtime's native hasher: a JavaScript SHA-256 costs ~2 ms
+// of every start in its first calls (bench, issue 15).
 
 const utf8 = new TextEncoder();
 
 export function sha256Bytes(data: Uint8Array | string): Uint8Array {
-  return sha256(typeof data === "string" ? utf8.encode(data) : data);
+  return new Uint8Array(new Bun.CryptoHasher("sha256").update(data).digest());
 }
 
 export function sha256Hex(data: Uint8Array | string): string {
-  return bytesToHex(sha256Bytes(data));
+  return new Bun.CryptoHasher("sha256").update(data).digest("hex");
 }
 
 /** Constant-time equality of two strings, for secrets and fingerprints. */

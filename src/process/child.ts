@@ -2,10 +2,14 @@
 // environment inherited, stopped by SIGTERM then SIGKILL. Knows nothing of licences.
 import { log } from "../log.ts";
 import { exitStatus } from "./exit-status.ts";
+import { openSoftware } from "./software-file.ts";
 import { spawnSoftware } from "./spawn-software.ts";
 
 export interface LaunchOptions {
+  /** Absolute (software-file.ts softwarePath). */
   path: string;
+  /** The licence's software_checksum: the file is hashed here, immediately before launch (spec 12.4). */
+  checksum?: string;
   args: readonly string[];
   /** Added to (and overriding) the sentinel's own environment. */
   env: Record<string, string>;
@@ -19,8 +23,16 @@ export interface Child {
   stop(timeoutMs: number): Promise<number>;
 }
 
-export async function launchSoftware({ path, args, env }: LaunchOptions): Promise<Child> {
-  const proc = await spawnSoftware(path, args, { ...process.env, ...env });
+export async function launchSoftware({ path, checksum, args, env }: LaunchOptions): Promise<Child> {
+  const software = openSoftware(path, checksum);
+  let proc: Awaited<ReturnType<typeof spawnSoftware>>;
+  try {
+    proc = await spawnSoftware(software, args, { ...process.env, ...env });
+  } finally {
+    software.close();
+  }
+  // Start-up is over: the sentinel is now a long-running server (build.ts START_JIT_POLICY).
+  Bun.unsafe.setJITPolicy(1);
   const exited = proc.exited.then(() => exitStatus(proc.exitCode, proc.signalCode));
 
   // The child may exit between our check and the signal: that is a debug line, not a failure.

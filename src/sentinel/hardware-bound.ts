@@ -12,7 +12,9 @@ import type { Shutdown } from "./shutdown.ts";
 import { superviseSoftware } from "./supervise.ts";
 
 export interface LaunchRequest {
+  /** Absolute, checked (spec 12.4). */
   software: string;
+  softwareChecksum?: string;
   args: string[];
   stopTimeoutMs: number;
   shutdown: Shutdown;

@@ -20,6 +20,8 @@ export interface Background {
 
 export interface SuperviseOptions {
   software: string;
+  /** Hashed at launch, not before (spec 12.4). */
+  softwareChecksum?: string;
   args: string[];
   stopTimeoutMs: number;
   shutdown: Shutdown;
@@ -41,7 +43,12 @@ export async function superviseSoftware(options: SuperviseOptions): Promise<numb
   let expiry: { cancel(): void } | undefined;
   try {
     shutdown.throwIfRequested();
-    const child = await launchSoftware({ path: options.software, args: options.args, env: { SENTINEL_IPC_SOCKET: socketPath } });
+    const child = await launchSoftware({
+      path: options.software,
+      checksum: options.softwareChecksum,
+      args: options.args,
+      env: { SENTINEL_IPC_SOCKET: socketPath },
+    });
     log.info(`software started (pid ${child.pid}), licence socket ${socketPath}`);
     const untilExpiry = msUntilExpiry(options.license.expiryDate, (options.nowMs ?? Date.now)());
     expiry = scheduleAfter(untilExpiry, () => shutdown.request({ kind: "licence", error: new DeniedError("license has expired") }));

@@ -1,8 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { p256 } from "@noble/curves/nist.js";
 import { decodeBase64url, encodeBase64url } from "../../src/crypto/base64url.ts";
-import { signEs256, verifyEs256 } from "../../src/crypto/es256.ts";
+import { publicPointOf, signEs256, verifyEs256 } from "../../src/crypto/es256.ts";
 import {
   encodePem,
   KeyFormatError,
@@ -99,6 +100,12 @@ describe("ES256", () => {
     expect(verifyEs256(sig, "message", point)).toBe(true);
     expect(verifyEs256(sig, "messagf", point)).toBe(false);
     expect(verifyEs256(sig, "message", generateKeyPair().point)).toBe(false);
+  });
+  test("the native signature and public point agree with @noble/curves", () => {
+    expect(publicPointOf(secret)).toEqual(p256.getPublicKey(secret, false));
+    const sig = signEs256("message", secret);
+    expect(p256.verify(sig, new TextEncoder().encode("message"), point, { format: "der", lowS: false })).toBe(true);
+    expect(() => signEs256("message", secret.subarray(1))).toThrow("a P-256 secret is 32 bytes");
   });
   test("security: trailing bytes after the DER SEQUENCE are refused", () => {
     const sig = signEs256("message", secret);

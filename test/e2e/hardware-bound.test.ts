@@ -3,12 +3,14 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { missingHelperCompiler } from "../../native/compile-exec-helper.ts";
 import { sha256Hex } from "../../src/crypto/sha256.ts";
 import { runSentinel } from "../support/binary.ts";
 import { keyPairFromPem } from "../support/keys.ts";
 import { hardwareBoundPayload, mintLicense } from "../support/mint.ts";
 import { VECTORS } from "../support/paths.ts";
 import { fixtureRunArgs, isAlive, readReport, SOFTWARE, startSentinel, waitFor, workspace } from "../support/sentinel-process.ts";
+import { testNeeding } from "../support/system.ts";
 
 const org = keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
 const expected = (root: string) => readFileSync(join(VECTORS, `${root}.expected`), "utf8").trim();
@@ -135,16 +137,20 @@ describe("HARDWARE_BOUND on the compiled binary", () => {
     expect(readdirSync(socketDir(runtimeDir))).toEqual([]);
   });
 
-  test("a SIGKILLed sentinel leaves no running software (Linux parent-death signal)", async () => {
-    const { runtimeDir, report } = workspace();
-    const sentinel = await startSentinel(runArgs(join(VECTORS, "valid_hardware_bound.lic"), report, "wait"), hwEnv("hwroot", runtimeDir));
-    const seen = await waitFor(() => readReport(report), "the software to start");
-    expect(isAlive(seen.pid)).toBe(true);
-    sentinel.proc.kill("SIGKILL");
-    // proc.exited, not sentinel.exited: a surviving software would keep the output pipes open.
-    await sentinel.proc.exited;
-    await waitFor(() => !isAlive(seen.pid), "the software to die with the sentinel", 5000);
-  });
+  testNeeding(
+    missingHelperCompiler(`bun-linux-${process.arch}`),
+    "a SIGKILLed sentinel leaves no running software (Linux parent-death signal)",
+    async () => {
+      const { runtimeDir, report } = workspace();
+      const sentinel = await startSentinel(runArgs(join(VECTORS, "valid_hardware_bound.lic"), report, "wait"), hwEnv("hwroot", runtimeDir));
+      const seen = await waitFor(() => readReport(report), "the software to start");
+      expect(isAlive(seen.pid)).toBe(true);
+      sentinel.proc.kill("SIGKILL");
+      // proc.exited, not sentinel.exited: a surviving software would keep the output pipes open.
+      await sentinel.proc.exited;
+      await waitFor(() => !isAlive(seen.pid), "the software to die with the sentinel", 1000);
+    },
+  );
 
   test("the software inherits default signal handling and no descriptors of the sentinel's", async () => {
     const { runtimeDir } = workspace();
@@ -165,8 +171,11 @@ describe("HARDWARE_BOUND on the compiled binary", () => {
       return path;
     };
     test("a matching software_checksum launches; a wrong one exits 65 unlaunched", async () => {
-      const { runtimeDir, report } = workspace();
-      const ok = await runSentinel(runArgs(licenseWith(hashOf(SOFTWARE)), report, "exit", "0"), { env: hwEnv("hwroot", runtimeDir) });
+      const { runtimeDir } = workspace();
+      // A checksummed script is read from /dev/fd/4 (spec 12.4), so not the fixture, which finds software.ts by $0.
+      const ok = await runSentinel(["run", "--license", licenseWith(hashOf("/bin/true")), "--software", "/bin/true"], {
+        env: hwEnv("hwroot", runtimeDir),
+      });
       expect(ok.exitCode).toBe(0);
       const other = workspace();
       const bad = await runSentinel(runArgs(licenseWith("0".repeat(64)), other.report, "exit", "0"), {
