@@ -7,16 +7,9 @@ import type { License } from "../license/validate.ts";
 import { log } from "../log.ts";
 import { embeddedOrgKey } from "../org-key.ts";
 import { bindingFailure, describeBinding } from "./binding-check.ts";
+import type { LaunchRequest } from "./launch-request.ts";
 import { checkThisMachine } from "./machine-binding.ts";
-import type { Shutdown } from "./shutdown.ts";
 import { superviseSoftware } from "./supervise.ts";
-
-export interface LaunchRequest {
-  software: string;
-  args: string[];
-  stopTimeoutMs: number;
-  shutdown: Shutdown;
-}
 
 const OFFLINE_STATUS = { online: false, lastHeartbeatSuccess: null, graceRemainingSeconds: 0, graceExhausted: false };
 

@@ -1,21 +1,9 @@
 // One place where every reason to stop arrives (spec 8.7): a signal to the
 // sentinel, a licence verdict, expiry. The first reason wins; later ones are ignored.
-import { constants } from "node:os";
-import type { SentinelError } from "../errors.ts";
+import { Interrupted, type SentinelError } from "../errors.ts";
 import { log } from "../log.ts";
 
 export type StopReason = { kind: "signal"; signal: "SIGINT" | "SIGTERM" } | { kind: "licence"; error: SentinelError };
-
-/** Thrown when a signal arrives before the software was launched. */
-export class Interrupted extends Error {
-  constructor(readonly signal: "SIGINT" | "SIGTERM") {
-    super(`interrupted by ${signal}`);
-  }
-
-  get exitCode(): number {
-    return 128 + (constants.signals[this.signal] as number);
-  }
-}
 
 export class Shutdown {
   private settle!: (reason: StopReason) => void;

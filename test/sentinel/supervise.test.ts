@@ -4,8 +4,8 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DeniedError, UnavailableError } from "../../src/errors.ts";
-import { Interrupted, Shutdown } from "../../src/sentinel/shutdown.ts";
+import { DeniedError, Interrupted, UnavailableError } from "../../src/errors.ts";
+import { Shutdown } from "../../src/sentinel/shutdown.ts";
 import { type SuperviseOptions, superviseSoftware } from "../../src/sentinel/supervise.ts";
 
 const license = {
