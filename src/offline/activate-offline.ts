@@ -6,7 +6,7 @@ import { VERSION } from "../build-info.ts";
 import { publicPointOf } from "../crypto/es256.ts";
 import { writePublicKeyPem } from "../crypto/pem.ts";
 import { LicenseError, UsageError } from "../errors.ts";
-import type { License } from "../license/validate.ts";
+import type { StandardLicense } from "../license/validate.ts";
 import type { OrgKey } from "../org-key.ts";
 import { detectPlatform } from "../platform.ts";
 import { openMachineSession, type SessionOptions } from "../sentinel/machine-session.ts";
@@ -21,7 +21,7 @@ export type OfflineOptions = SessionOptions & { softwareVersion?: string };
 
 /** Step 1: steps 1–4 of 8.2 without the network, then the request written and its nonce kept. */
 export async function writeOfflineActivationRequest(
-  license: License,
+  license: StandardLicense,
   options: OfflineOptions,
   requestPath: string,
 ): Promise<{ state: SentinelState; nonce: string }> {
@@ -49,7 +49,7 @@ export async function writeOfflineActivationRequest(
 
 /** Step 3: the response verified against the pending request; any failure is 65 and saves nothing. */
 export async function applyOfflineActivationResponse(
-  license: License,
+  license: StandardLicense,
   orgKey: OrgKey,
   options: OfflineOptions,
   responsePath: string,

@@ -3,7 +3,7 @@
 // verified. A signal before the work is done ends as Interrupted (128+N) in the one handler.
 import { UsageError } from "../errors.ts";
 import { loadLicense } from "../license/load.ts";
-import type { License } from "../license/validate.ts";
+import type { License, StandardLicense } from "../license/validate.ts";
 import { embeddedOrgKey, type OrgKey } from "../org-key.ts";
 import { Shutdown } from "./shutdown.ts";
 
@@ -22,7 +22,7 @@ export async function withLicense(path: string, work: LicensedWork<License>): Pr
 }
 
 /** As withLicense, for the verbs that apply only to a STANDARD licence (`refusal` names why, exit 64). */
-export function withStandardLicense(path: string, refusal: string, work: LicensedWork<License>): Promise<number> {
+export function withStandardLicense(path: string, refusal: string, work: LicensedWork<StandardLicense>): Promise<number> {
   return withLicense(path, (license, orgKey, shutdown) => {
     if (license.licenseType !== "STANDARD") throw new UsageError(refusal);
     return work(license, orgKey, shutdown);

@@ -9,7 +9,7 @@ import { openKeystore, resolveKeystoreChoice } from "../keystore/auto.ts";
 import { Entry } from "../keystore/keystore.ts";
 import { loadOrCreateMachineKey } from "../keystore/machine-key.ts";
 import { guardMemory } from "../keystore/memory-guard.ts";
-import type { License } from "../license/validate.ts";
+import type { StandardLicense } from "../license/validate.ts";
 import { log } from "../log.ts";
 import { openStateStore } from "../state/store.ts";
 import { ensureStateDir, resolveStateDir } from "../storage/location.ts";
@@ -47,7 +47,7 @@ export interface MachineSession {
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-export async function openMachineSession(license: License, options: SessionOptions): Promise<MachineSession> {
+export async function openMachineSession(license: StandardLicense, options: SessionOptions): Promise<MachineSession> {
   const dir = resolveStateDir(options.stateDir);
   const keystore = await openKeystore({
     choice: resolveKeystoreChoice(options.keystore),

@@ -1,6 +1,6 @@
 // The STANDARD licence rules as pure functions (spec 8.2–8.4, 5.3): state and
 // outcome in, decision out, the clock passed in. No timers, no I/O, no logging.
-import type { License } from "../license/validate.ts";
+import type { StandardLicense } from "../license/validate.ts";
 import { freshState, type Loaded, type State, tamperedState } from "../state/state-record.ts";
 
 export type SentinelState = State;
@@ -22,14 +22,14 @@ export type Verdict =
 /** More than this far behind the latest time seen means the clock was turned back. */
 export const CLOCK_TOLERANCE_SECONDS = 3600;
 
-export const graceQuota = (license: License) => (license.heartbeatGracePeriodDays as number) * 86_400;
-export const intervalSeconds = (license: License) => (license.heartbeatIntervalMinutes as number) * 60;
+export const graceQuota = (license: StandardLicense) => license.heartbeatGracePeriodDays * 86_400;
+export const intervalSeconds = (license: StandardLicense) => license.heartbeatIntervalMinutes * 60;
 
 /**
  * Steps 3–4 and the tamper rule: the state to start from. A tampered state
  * starts over with a new machine id and no grace, so the server must be reached.
  */
-export function startingState(loaded: Loaded, license: License, now: number): SentinelState {
+export function startingState(loaded: Loaded, license: StandardLicense, now: number): SentinelState {
   if (loaded.kind === "none") return freshState(license.licenseKey, graceQuota(license), now);
   if (loaded.kind === "tampered") return tamperedState(license.licenseKey, now);
   const state = { ...loaded.state, last_seen: Math.max(loaded.state.last_seen, now) };
@@ -68,7 +68,7 @@ export function clockTurnedBack(state: SentinelState, now: number): boolean {
 }
 
 /** One missed heartbeat: consume an interval, clamped at 0; reaching 0 exhausts grace for good. */
-export function consumeGrace(state: SentinelState, license: License): SentinelState {
+export function consumeGrace(state: SentinelState, license: StandardLicense): SentinelState {
   const remaining = Math.max(0, state.grace_remaining_seconds - intervalSeconds(license));
   return { ...state, grace_remaining_seconds: remaining, grace_exhausted: state.grace_exhausted || remaining === 0 };
 }
@@ -110,7 +110,7 @@ export interface HeartbeatDecision {
 export function decideHeartbeat(
   state: SentinelState,
   outcome: CallOutcome,
-  license: License,
+  license: StandardLicense,
   now: number,
   phase: "startup" | "loop",
 ): HeartbeatDecision {

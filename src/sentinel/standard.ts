@@ -10,7 +10,7 @@ import { resolveServerUrl } from "../drm/server-url.ts";
 import { formatDuration } from "../duration.ts";
 import { DeniedError, describeError, InternalError, LicenseError, UnavailableError } from "../errors.ts";
 import { utcDay } from "../license/fields.ts";
-import type { License } from "../license/validate.ts";
+import type { StandardLicense } from "../license/validate.ts";
 import { log } from "../log.ts";
 import type { OrgKey } from "../org-key.ts";
 import { detectPlatform } from "../platform.ts";
@@ -60,7 +60,7 @@ export interface StandardStart {
 
 /** Steps 1–6: server URL, keystore and machine key, state, activation, startup heartbeat. */
 export async function startStandard(
-  license: License,
+  license: StandardLicense,
   orgKey: OrgKey,
   options: StandardOptions,
   shutdown: Shutdown,
@@ -133,7 +133,7 @@ function actBeforeLaunch(decision: HeartbeatDecision): void {
 }
 
 /** Decommission (8.4): acknowledge (failure only logged), delete the state, deny. */
-async function decommission(session: MachineSession, client: DrmClient, license: License): Promise<never> {
+async function decommission(session: MachineSession, client: DrmClient, license: StandardLicense): Promise<never> {
   log.warn("the vendor has decommissioned this machine");
   const ack = await client.decommissionAck({ licenseKey: license.licenseKey });
   if (ack.class !== "verified") log.warn(`decommission acknowledgement failed: ${ack.class === "rejected" ? ack.message : ack.reason}`);
@@ -143,12 +143,12 @@ async function decommission(session: MachineSession, client: DrmClient, license:
 }
 
 /** The whole STANDARD flow: steps 1–6, then launch with the heartbeat loop until the end. */
-export async function runStandard(license: License, orgKey: OrgKey, request: LaunchRequest, options: RunOptions): Promise<number> {
+export async function runStandard(license: StandardLicense, orgKey: OrgKey, request: LaunchRequest, options: RunOptions): Promise<number> {
   const start = await startStandard(license, orgKey, { ...options, offlineWindow: true }, request.shutdown);
   const { session, client } = start;
   let { state, online } = start;
   let decommissioned = false;
-  const intervalMs = (license.heartbeatIntervalMinutes as number) * minuteMs();
+  const intervalMs = license.heartbeatIntervalMinutes * minuteMs();
 
   const heartbeat = (stopping: Promise<void>): Promise<Outcome | undefined> =>
     Promise.race([

@@ -1,7 +1,7 @@
 // The offline window rules (spec 15.2) as a table: today judged against the later
 // of the clock and last_seen, the window's owner, the accepted response, renewals.
 import { describe, expect, test } from "bun:test";
-import type { License } from "../../src/license/validate.ts";
+import type { StandardLicense } from "../../src/license/validate.ts";
 import { acceptOfflineActivation, awaitOfflineResponse, offlineWindow } from "../../src/sentinel/offline-window.ts";
 import { type SentinelState, startingState } from "../../src/sentinel/policy.ts";
 
@@ -59,7 +59,7 @@ describe("accepting a response and renewing", () => {
   });
 
   test("a licence change drops the window and the pending request with the activation (8.2 step 4)", () => {
-    const license = { licenseKey: "LK-2", heartbeatGracePeriodDays: 1, heartbeatIntervalMinutes: 60 } as License;
+    const license = { licenseKey: "LK-2", heartbeatGracePeriodDays: 1, heartbeatIntervalMinutes: 60 } as StandardLicense;
     const loaded = { kind: "ok" as const, state: { ...base, pending_offline_nonce: "1c8e6d2f-3b4e-4f60-9bac-1d2e3f4a5b6c" } };
     const next = startingState(loaded, license, NOW);
     expect(next).toMatchObject({ activated: false, license_key: "LK-2", machine_id: base.machine_id });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { License } from "../../src/license/validate.ts";
+import type { StandardLicense } from "../../src/license/validate.ts";
 import {
   type CallOutcome,
   clockTurnedBack,
@@ -17,7 +17,7 @@ const license = {
   licenseType: "STANDARD",
   heartbeatIntervalMinutes: 60,
   heartbeatGracePeriodDays: 1,
-} as License;
+} as StandardLicense;
 const NOW = 1_800_000_000;
 const base: SentinelState = {
   machine_id: "m-1",
