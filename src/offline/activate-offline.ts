@@ -11,7 +11,7 @@ import type { OrgKey } from "../org-key.ts";
 import { detectPlatform } from "../platform.ts";
 import { openMachineSession, type SessionOptions } from "../sentinel/machine-session.ts";
 import { acceptOfflineActivation, awaitOfflineResponse } from "../sentinel/offline-window.ts";
-import type { SentinelState } from "../sentinel/policy.ts";
+import type { State } from "../state/state-record.ts";
 import { STATE_FILE } from "../state/store.ts";
 import { resolveStateDir } from "../storage/location.ts";
 import { activationRequestPayload, signRequestFile, writeRequestFile } from "./request-file.ts";
@@ -24,7 +24,7 @@ export async function writeOfflineActivationRequest(
   license: StandardLicense,
   options: OfflineOptions,
   requestPath: string,
-): Promise<{ state: SentinelState; nonce: string }> {
+): Promise<{ state: State; nonce: string }> {
   // Spec 16.2 item 7: a floating seat is leased at every start, which a file cannot do.
   if (license.maxConcurrent !== undefined) throw new UsageError("floating licenses need the DRM server");
   const session = await openMachineSession(license, options);
@@ -53,7 +53,7 @@ export async function applyOfflineActivationResponse(
   orgKey: OrgKey,
   options: OfflineOptions,
   responsePath: string,
-): Promise<SentinelState> {
+): Promise<State> {
   const bytes = readResponseFile(responsePath);
   const dir = resolveStateDir(options.stateDir);
   if (!existsSync(join(dir, STATE_FILE)))

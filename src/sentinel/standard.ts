@@ -9,26 +9,17 @@ import { isDecommissionRequested, type Outcome, payloadStatus } from "../drm/out
 import { resolveServerUrl } from "../drm/server-url.ts";
 import { formatDuration } from "../duration.ts";
 import { DeniedError, describeError, InternalError, LicenseError, UnavailableError } from "../errors.ts";
-import { utcDay } from "../license/fields.ts";
 import type { StandardLicense } from "../license/validate.ts";
 import { log } from "../log.ts";
 import type { OrgKey } from "../org-key.ts";
 import { detectPlatform } from "../platform.ts";
+import type { State } from "../state/state-record.ts";
 import { type FloatingSeat, takeFloatingSeat } from "./floating.ts";
 import { createHeartbeatLoop } from "./heartbeat-loop.ts";
 import type { LaunchRequest } from "./launch-request.ts";
 import { type MachineSession, nowSeconds, openMachineSession, type SessionOptions } from "./machine-session.ts";
 import { createOfflineHandover } from "./offline-handover.ts";
-import { offlineWindow } from "./offline-window.ts";
-import {
-  type CallOutcome,
-  clockTurnedBack,
-  decideActivation,
-  decideHeartbeat,
-  type HeartbeatDecision,
-  type SentinelState,
-  type Verdict,
-} from "./policy.ts";
+import { type CallOutcome, decideActivation, decideHeartbeat, decideStartup, type HeartbeatDecision, type Verdict } from "./policy.ts";
 import type { Shutdown } from "./shutdown.ts";
 import { superviseSoftware } from "./supervise.ts";
 import { minuteMs, wallCheckMs } from "./timing.ts";
@@ -52,7 +43,7 @@ function toCallOutcome(outcome: Outcome): CallOutcome {
 export interface StandardStart {
   session: MachineSession;
   client: DrmClient;
-  state: SentinelState;
+  state: State;
   online: boolean;
   /** Set when the start was inside an offline window: no server contact until the day after it. */
   offlineUntil?: string;
@@ -71,16 +62,15 @@ export async function startStandard(
   const session = await openMachineSession(license, options);
   try {
     let state = session.state;
-    // Judged against last_seen too, so a clock turned back cannot stretch it (15.2).
-    const window = options.offlineWindow ? offlineWindow(state, license.licenseKey, nowSeconds()) : undefined;
-    const turnedBack = clockTurnedBack(state, nowSeconds());
-    if (turnedBack) {
+    const startup = decideStartup(state, license, nowSeconds());
+    // `activate` checks in with the server even inside an offline window.
+    const offlineUntil = options.offlineWindow ? startup.offlineUntil : undefined;
+    if (startup.clockTurnedBack) {
       log.warn(
-        `the system clock is more than an hour behind the last time seen (${new Date(state.last_seen * 1000).toISOString()})${window?.kind === "inside" ? "" : ": the server must be reached"}`,
+        `the system clock is more than an hour behind the last time seen (${new Date(state.last_seen * 1000).toISOString()})${offlineUntil ? "" : ": the server must be reached"}`,
       );
-      const seenDay = utcDay(state.last_seen * 1000);
-      if (seenDay > license.expiryDate) throw new LicenseError(`license has expired (expiry: ${license.expiryDate})`);
     }
+    if (startup.refusal) throw new LicenseError(startup.refusal);
     const client = createDrmClient({
       baseUrl,
       machineId: state.machine_id,
@@ -89,9 +79,9 @@ export async function startStandard(
       softwareVersion: options.softwareVersion,
       network,
     });
-    if (window?.kind === "inside") {
-      log.info(`offline activation valid until ${window.until} (UTC): no contact with the DRM server until then`);
-      return { session, client, state, online: false, offlineUntil: window.until };
+    if (offlineUntil) {
+      log.info(`offline activation valid until ${offlineUntil} (UTC): no contact with the DRM server until then`);
+      return { session, client, state, online: false, offlineUntil };
     }
     if (!state.activated) {
       log.info(`activating machine ${state.machine_id} with ${baseUrl.origin}`);

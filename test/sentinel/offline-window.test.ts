@@ -3,11 +3,12 @@
 import { describe, expect, test } from "bun:test";
 import type { StandardLicense } from "../../src/license/validate.ts";
 import { acceptOfflineActivation, awaitOfflineResponse, offlineWindow } from "../../src/sentinel/offline-window.ts";
-import { type SentinelState, startingState } from "../../src/sentinel/policy.ts";
+import { startingState } from "../../src/sentinel/policy.ts";
+import type { State } from "../../src/state/state-record.ts";
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 const NOW = at("2026-06-10T12:00:00Z");
-const base: SentinelState = {
+const base: State = {
   machine_id: "9b2f1c4e-8a7d-4f3b-9c2e-1d5a6b7c8d9e",
   activated: true,
   license_key: "LK-1",
@@ -20,7 +21,7 @@ const base: SentinelState = {
 };
 
 describe("offlineWindow", () => {
-  const cases: [string, Partial<SentinelState>, number, ReturnType<typeof offlineWindow>][] = [
+  const cases: [string, Partial<State>, number, ReturnType<typeof offlineWindow>][] = [
     ["well inside", {}, NOW, { kind: "inside", until: "2026-06-20" }],
     ["the last day, one second before midnight", {}, at("2026-06-20T23:59:59Z"), { kind: "inside", until: "2026-06-20" }],
     ["the first second of the day after", {}, at("2026-06-21T00:00:00Z"), { kind: "ended", until: "2026-06-20" }],
