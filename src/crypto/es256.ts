@@ -5,10 +5,10 @@
 // precomputed tables. Signing and key generation use @noble/curves.
 import { createPublicKey, type KeyObject, verify } from "node:crypto";
 import { p256 } from "@noble/curves/nist.js";
+import { encodeUtf8 } from "../text/utf8.ts";
 import { readOnly, Tag } from "./der.ts";
 
-const utf8 = new TextEncoder();
-const asBytes = (message: Uint8Array | string) => (typeof message === "string" ? utf8.encode(message) : message);
+const asBytes = (message: Uint8Array | string) => (typeof message === "string" ? encodeUtf8(message) : message);
 
 /** SubjectPublicKeyInfo for an uncompressed P-256 point, up to the point itself. */
 const SPKI_P256_PREFIX = Buffer.from("3059301306072a8648ce3d020106082a8648ce3d030107034200", "hex");

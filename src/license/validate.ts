@@ -1,9 +1,10 @@
 // Section 3.2: the payload rules, checked in table order; the first failure is
 // the one reported. Pure: the day to judge dates against is passed in.
 import { LicenseError } from "../errors.ts";
-import { calendarDate, PayloadFields, shown } from "./fields.ts";
+import { shown } from "../text/quote.ts";
+import { rawMembers } from "../text/raw-json.ts";
+import { calendarDate, PayloadFields } from "./fields.ts";
 import { type HardwareBinding, readHardwareBinding } from "./hardware-binding.ts";
-import { rawMembers } from "./raw-json.ts";
 
 export type LicenseType = License["licenseType"];
 
