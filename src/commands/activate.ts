@@ -5,29 +5,14 @@ import { formatDuration } from "../duration.ts";
 import { UsageError } from "../errors.ts";
 import { withStandardLicense } from "../sentinel/licensed-command.ts";
 import { printJson, printLine } from "./output.ts";
-import {
-  caFileArg,
-  jsonArg,
-  keystoreArg,
-  licenseArg,
-  logLevelArg,
-  proxyArg,
-  serverUrlArg,
-  softwareVersionArg,
-  stateDirArg,
-} from "./shared-args.ts";
+import { jsonArg, licenseArg, logLevelArg, serverArgs } from "./shared-args.ts";
 import { standardOptions } from "./standard-options.ts";
 
 export default defineCommand({
   meta: { name: "activate", description: "Activate this machine and check in with the DRM server, without starting the software" },
   args: {
     license: licenseArg,
-    "server-url": serverUrlArg,
-    "state-dir": stateDirArg,
-    keystore: keystoreArg,
-    "software-version": softwareVersionArg,
-    proxy: proxyArg,
-    "ca-file": caFileArg,
+    ...serverArgs,
     json: jsonArg,
     "log-level": logLevelArg,
     "offline-request": { type: "string", description: "Write an offline activation request to this file (no network)", valueHint: "file" },

@@ -4,18 +4,7 @@ import { UsageError } from "../errors.ts";
 import { checkExecutable } from "../process/software-file.ts";
 import { launch } from "../sentinel/launch.ts";
 import { withLicense } from "../sentinel/licensed-command.ts";
-import {
-  caFileArg,
-  keystoreArg,
-  licenseArg,
-  logLevelArg,
-  proxyArg,
-  serverUrlArg,
-  softwareArg,
-  softwareVersionArg,
-  stateDirArg,
-  stopTimeoutArg,
-} from "./shared-args.ts";
+import { licenseArg, logLevelArg, serverArgs, softwareArg, stopTimeoutArg } from "./shared-args.ts";
 import { standardOptions } from "./standard-options.ts";
 import type { VerbData } from "./verb-data.ts";
 
@@ -37,12 +26,7 @@ export default defineCommand({
   args: {
     license: licenseArg,
     software: softwareArg,
-    "server-url": serverUrlArg,
-    "state-dir": stateDirArg,
-    keystore: keystoreArg,
-    "software-version": softwareVersionArg,
-    proxy: proxyArg,
-    "ca-file": caFileArg,
+    ...serverArgs,
     "stop-timeout": stopTimeoutArg,
     "wait-for-seat": {
       type: "string",
