@@ -6,8 +6,6 @@ import { rawMembers } from "../text/raw-json.ts";
 import { calendarDate, PayloadFields } from "./fields.ts";
 import { type HardwareBinding, readHardwareBinding } from "./hardware-binding.ts";
 
-export type LicenseType = License["licenseType"];
-
 /** What every licence type carries. */
 interface LicenseCommon {
   licenseKey: string;

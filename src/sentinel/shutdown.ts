@@ -5,6 +5,8 @@ import { log } from "../log.ts";
 
 export type StopReason = { kind: "signal"; signal: "SIGINT" | "SIGTERM" } | { kind: "licence"; error: SentinelError };
 
+const errorOf = (reason: StopReason): SentinelError => (reason.kind === "signal" ? new Interrupted(reason.signal) : reason.error);
+
 export class Shutdown {
   private settle!: (reason: StopReason) => void;
   private reason: StopReason | undefined;
@@ -24,14 +26,15 @@ export class Shutdown {
 
   /** Throws the stop reason, if there is one: Interrupted for a signal, else the licence error. */
   throwIfRequested(): void {
-    const reason = this.reason;
-    if (reason) throw reason.kind === "signal" ? new Interrupted(reason.signal) : reason.error;
+    if (this.reason) throw errorOf(this.reason);
   }
 
   /** Awaits `work`, but gives up as soon as a stop is requested (a Ctrl-C during a slow network call). */
   async race<T>(work: Promise<T>): Promise<T> {
     this.throwIfRequested();
-    const stopped = this.requested.then(() => this.throwIfRequested() as never);
+    const stopped = this.requested.then((reason): never => {
+      throw errorOf(reason);
+    });
     return Promise.race([work, stopped]);
   }
 
