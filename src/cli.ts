@@ -1,10 +1,12 @@
-// The command line: picks the verb (default `run`), parses its flags with citty,
-// and maps every failure to one line on stderr and the exit code of spec 9.3.
-import { type ArgsDef, type CommandDef, parseArgs, renderUsage } from "citty";
+// The command line: picks the verb (default `run`), refuses unknown flags, lets citty's
+// runCommand parse and run it (setup/run/cleanup), and maps every failure to one line
+// on stderr and the exit code of spec 9.3: the one error handler.
+import { type ArgsDef, type CommandDef, parseArgs, renderUsage, runCommand } from "citty";
 import { jsonRequested, printJsonFailure } from "./commands/output.ts";
+import type { VerbData } from "./commands/verb-data.ts";
 import { printVersion } from "./commands/version.ts";
-import { describeError, ExitCode, SentinelError, UsageError } from "./errors.ts";
-import { type LogLevelName, log, setLogLevel } from "./log.ts";
+import { describeError, ExitCode, Interrupted, SentinelError, UsageError } from "./errors.ts";
+import { LOG_LEVELS, type LogLevelName, log, setLogLevel } from "./log.ts";
 import { stdoutIsTerminal, writeStdout } from "./stdio.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: citty command definitions differ in their args types
@@ -19,12 +21,6 @@ const VERBS: Record<string, () => Promise<AnyCommand>> = {
   deactivate: () => import("./commands/deactivate.ts").then((m) => m.default),
   doctor: () => import("./commands/doctor.ts").then((m) => m.default),
 };
-
-/** What a verb's run() receives besides its parsed flags. */
-export interface RunData {
-  /** Arguments after `--`, handed to the software unchanged. */
-  passthrough: string[];
-}
 
 const ROOT: AnyCommand = {
   meta: {
@@ -71,20 +67,25 @@ async function dispatch(argv: string[]): Promise<number> {
   }
   if (!explicit && own[0] !== undefined && !own[0].startsWith("-")) throw new UsageError(`unknown command: ${own[0]}`);
   const command = await VERBS[verb]!();
-  const argsDef = (command.args ?? {}) as ArgsDef;
+  checkArgs(tokens, command.args ?? {});
+  const data: VerbData = { passthrough };
+  const { result } = await runCommand(command, { rawArgs: tokens, data });
+  return typeof result === "number" ? result : ExitCode.ok;
+}
+
+const logLevelOf = (value: unknown): LogLevelName => LOG_LEVELS.find((level) => level === value) ?? "info";
+
+/** Before runCommand: unknown flags, malformed values and stray arguments are usage errors (64). */
+function checkArgs(tokens: string[], argsDef: ArgsDef): void {
   assertKnownFlags(tokens, argsDef);
-  let args: Record<string, unknown>;
+  let args: ReturnType<typeof parseArgs>;
   try {
-    args = parseArgs(tokens, argsDef) as Record<string, unknown>;
+    args = parseArgs(tokens, argsDef);
   } catch (error) {
     throw new UsageError(Bun.stripANSI(describeError(error)));
   }
-  const positional = (args._ as string[] | undefined) ?? [];
-  if (positional.length > 0) throw new UsageError(`unexpected argument: ${positional[0]} (pass arguments for the software after --)`);
-  setLogLevel((args.logLevel as LogLevelName | undefined) ?? "info");
-  const data: RunData = { passthrough };
-  const code = await command.run?.({ args, rawArgs: tokens, cmd: command, data } as never);
-  return typeof code === "number" ? code : ExitCode.ok;
+  if (args._.length > 0) throw new UsageError(`unexpected argument: ${args._[0]} (pass arguments for the software after --)`);
+  setLogLevel(logLevelOf(args.logLevel));
 }
 
 let exitCode: number;
@@ -94,9 +95,15 @@ try {
   if (exitCode !== ExitCode.ok) failure = `stopped with exit status ${exitCode}`;
 } catch (error) {
   exitCode = error instanceof SentinelError ? error.exitCode : ExitCode.internal;
-  failure = error instanceof SentinelError ? error.message : `internal error: ${describeError(error)}`;
-  log.error(failure);
-  if (error instanceof Error && error.stack) log.debug(error.stack);
+  if (error instanceof Interrupted) {
+    // Not a failure of the sentinel: someone stopped it before the work was done.
+    log.info(error.message);
+    failure = `stopped with exit status ${exitCode}`;
+  } else {
+    failure = error instanceof SentinelError ? error.message : `internal error: ${describeError(error)}`;
+    log.error(failure);
+    if (error instanceof Error && error.stack) log.debug(error.stack);
+  }
 }
 if (failure && jsonRequested(process.argv.slice(2))) printJsonFailure(exitCode, failure);
 // Exit explicitly: a timed-out keystore probe or an abandoned request must not keep the

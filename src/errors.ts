@@ -1,5 +1,7 @@
 // The one exit-code table (spec 9.3) and the errors that carry those codes.
-// Every failure the sentinel reports ends as one of these classes.
+// Every failure the sentinel reports is one of these classes; anything else thrown
+// is a bug and ends as `internal` (70) in the one handler, src/cli.ts.
+import { constants } from "node:os";
 
 export const ExitCode = {
   ok: 0,
@@ -68,6 +70,13 @@ export class DeniedError extends SentinelError {
 export class ConfigError extends SentinelError {
   constructor(message: string) {
     super(message, ExitCode.config);
+  }
+}
+
+/** 128+N: a signal (SIGINT/SIGTERM) arrived before the software was launched. */
+export class Interrupted extends SentinelError {
+  constructor(readonly signal: "SIGINT" | "SIGTERM") {
+    super(`interrupted by ${signal}`, 128 + (constants.signals[signal] as number));
   }
 }
 

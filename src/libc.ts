@@ -1,5 +1,5 @@
 // libc through bun:ffi, for the few calls Bun has no API for (memory guard, the
-// exec trampoline). Opened per symbol, so one missing symbol costs only its caller.
+// exec helper's memfd). Opened per symbol, so one missing symbol costs only its caller.
 import { dlopen, type FFIFunction } from "bun:ffi";
 
 /** Where libc may be: glibc, then musl on Linux; libSystem on macOS. */

@@ -1,6 +1,6 @@
 // `sentinel activate --offline-request F | --offline-response F` (spec 15.2):
 // the two halves of an offline activation, with what to do next printed.
-import type { License } from "../license/validate.ts";
+import type { StandardLicense } from "../license/validate.ts";
 import { applyOfflineActivationResponse, type OfflineOptions, writeOfflineActivationRequest } from "../offline/activate-offline.ts";
 import type { OrgKey } from "../org-key.ts";
 import { printJson, printLine } from "./output.ts";
@@ -13,7 +13,7 @@ export interface OfflineActivateArgs {
 }
 
 export async function activateOffline(
-  license: License,
+  license: StandardLicense,
   orgKey: OrgKey,
   options: OfflineOptions,
   args: OfflineActivateArgs,

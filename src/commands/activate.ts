@@ -3,32 +3,16 @@
 import { defineCommand } from "citty";
 import { formatDuration } from "../duration.ts";
 import { UsageError } from "../errors.ts";
-import { startStandard } from "../sentinel/standard.ts";
-import { networkFlags } from "./network-args.ts";
+import { withStandardLicense } from "../sentinel/licensed-command.ts";
 import { printJson, printLine } from "./output.ts";
-import {
-  caFileArg,
-  jsonArg,
-  keystoreArg,
-  licenseArg,
-  logLevelArg,
-  proxyArg,
-  serverUrlArg,
-  softwareVersionArg,
-  stateDirArg,
-} from "./shared-args.ts";
-import { withStandardLicense } from "./standard-license.ts";
+import { jsonArg, licenseArg, logLevelArg, serverArgs } from "./shared-args.ts";
+import { standardOptions } from "./standard-options.ts";
 
 export default defineCommand({
   meta: { name: "activate", description: "Activate this machine and check in with the DRM server, without starting the software" },
   args: {
     license: licenseArg,
-    "server-url": serverUrlArg,
-    "state-dir": stateDirArg,
-    keystore: keystoreArg,
-    "software-version": softwareVersionArg,
-    proxy: proxyArg,
-    "ca-file": caFileArg,
+    ...serverArgs,
     json: jsonArg,
     "log-level": logLevelArg,
     "offline-request": { type: "string", description: "Write an offline activation request to this file (no network)", valueHint: "file" },
@@ -41,13 +25,7 @@ export default defineCommand({
   run({ args, rawArgs }) {
     const refusal = "activate applies to STANDARD licenses only (HARDWARE_BOUND licenses need no activation)";
     return withStandardLicense(args.license, refusal, async (license, orgKey, shutdown) => {
-      const options = {
-        serverUrl: args["server-url"],
-        stateDir: args["state-dir"],
-        keystore: args.keystore,
-        softwareVersion: args["software-version"],
-        network: networkFlags(args, rawArgs),
-      };
+      const options = standardOptions(args, rawArgs);
       const offline = { request: args["offline-request"], response: args["offline-response"] };
       if (offline.request !== undefined && offline.response !== undefined)
         throw new UsageError("--offline-request and --offline-response are two separate steps: give one");
@@ -55,6 +33,7 @@ export default defineCommand({
         const { activateOffline } = await import("./activate-offline.ts");
         return await activateOffline(license, orgKey, options, { licensePath: args.license, ...offline, json: args.json });
       }
+      const { startStandard } = await import("../sentinel/standard.ts");
       const { session, state, online } = await startStandard(license, orgKey, options, shutdown);
       await session.close();
       const status = online ? "ACTIVE" : "OFFLINE_GRACE";

@@ -1,10 +1,10 @@
 // `sentinel deactivate --license F [--offline-request FILE]` (spec 15.3): give
 // this machine's seat back, then forget the activation locally.
 import { defineCommand } from "citty";
-import { networkFlags } from "./network-args.ts";
+import { withStandardLicense } from "../sentinel/licensed-command.ts";
 import { printJson, printLine } from "./output.ts";
 import { caFileArg, jsonArg, keystoreArg, licenseArg, logLevelArg, proxyArg, serverUrlArg, stateDirArg } from "./shared-args.ts";
-import { withStandardLicense } from "./standard-license.ts";
+import { standardOptions } from "./standard-options.ts";
 
 export default defineCommand({
   meta: { name: "deactivate", description: "Release this machine's seat (online, or as a request file to send to the vendor)" },
@@ -26,16 +26,11 @@ export default defineCommand({
   run({ args, rawArgs }) {
     return withStandardLicense(args.license, "deactivate applies to STANDARD licenses only", async (license, orgKey, shutdown) => {
       const { deactivateOffline, deactivateOnline } = await import("../offline/deactivate.ts");
-      const options = { stateDir: args["state-dir"], keystore: args.keystore };
+      const options = standardOptions(args, rawArgs);
       const requestPath = args["offline-request"];
       const machineId =
         requestPath === undefined
-          ? await deactivateOnline(
-              license,
-              orgKey,
-              { ...options, serverUrl: args["server-url"], network: networkFlags(args, rawArgs) },
-              shutdown,
-            )
+          ? await deactivateOnline(license, orgKey, options, shutdown)
           : await deactivateOffline(license, options, requestPath);
       if (args.json) {
         printJson({

@@ -52,3 +52,13 @@ export const caFileArg = {
   description: "Extra trusted CA certificates, PEM; repeatable (env SENTINEL_CA_FILE, NODE_EXTRA_CA_CERTS)",
   valueHint: "pem",
 } satisfies ArgDef;
+
+/** What the STANDARD verbs `run` and `activate` take to reach the server, in their --help order. */
+export const serverArgs = {
+  "server-url": serverUrlArg,
+  "state-dir": stateDirArg,
+  keystore: keystoreArg,
+  "software-version": softwareVersionArg,
+  proxy: proxyArg,
+  "ca-file": caFileArg,
+};

@@ -5,11 +5,11 @@
 // precomputed tables. Signing and the public point are native too: noble's first
 // signature builds a base-point table, ~40 ms of every STANDARD start (bench, issue 15).
 import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from "node:crypto";
+import { encodeUtf8 } from "../text/utf8.ts";
 import { readOnly, Tag } from "./der.ts";
 import { isP256Scalar } from "./p256-checks.ts";
 
-const utf8 = new TextEncoder();
-const asBytes = (message: Uint8Array | string) => (typeof message === "string" ? utf8.encode(message) : message);
+const asBytes = (message: Uint8Array | string) => (typeof message === "string" ? encodeUtf8(message) : message);
 
 /** SubjectPublicKeyInfo for an uncompressed P-256 point, up to the point itself. */
 const SPKI_P256_PREFIX = Buffer.from("3059301306072a8648ce3d020106082a8648ce3d030107034200", "hex");

@@ -23,17 +23,19 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
   const checks: Check[] = [keyCheck];
   const licensed = options.licensePath === undefined ? undefined : checkLicense(options.licensePath, key);
   if (licensed) checks.push(licensed.check);
+  // Only a STANDARD licence names a server; a HARDWARE_BOUND one runs without any.
   const license = licensed?.license;
+  const standard = license?.licenseType === "STANDARD" ? license : undefined;
   const stateDir = checkStateDir(options.stateDir);
   checks.push(stateDir.check);
   const keystore = await checkKeystore(options.keystore, stateDir.dir, stateDir.exists);
   checks.push(keystore.check, checkSocketDir(env));
 
   let serverDate: string | null | undefined;
-  if (options.serverUrl || license?.licenseType === "STANDARD") {
+  if (options.serverUrl || standard) {
     const network = await networkChecks({
       serverUrlFlag: options.serverUrl,
-      licenseUrl: license?.serverUrl,
+      licenseUrl: standard?.serverUrl,
       flags: options.network,
       env,
       timeoutMs: options.timeoutMs ?? 10_000,

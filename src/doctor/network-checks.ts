@@ -8,6 +8,7 @@ import { fetchNetworkOptions, type Network, type NetworkFlags, resolveNetwork } 
 import { nameNetworkFailure } from "../drm/network-errors.ts";
 import { resolveServerUrl } from "../drm/server-url.ts";
 import { trustedCas } from "../drm/trust.ts";
+import { errno } from "../errno.ts";
 import { describeError, ExitCode, SentinelError } from "../errors.ts";
 import { type Check, fail, ok } from "./check.ts";
 
@@ -48,7 +49,7 @@ function tcpConnect(host: string, port: number, timeoutMs: number): Promise<void
 }
 
 const errorText = (error: unknown) => {
-  const code = (error as { code?: unknown }).code;
+  const code = errno(error);
   return typeof code === "string" ? code : describeError(error);
 };
 

@@ -4,6 +4,7 @@ import { VERSION } from "../build-info.ts";
 import { describeError } from "../errors.ts";
 import { log } from "../log.ts";
 import { detectPlatform } from "../platform.ts";
+import { encodeUtf8 } from "../text/utf8.ts";
 import type { Network } from "./network.ts";
 import { type Classified, classifyExchange, type Outcome } from "./outcome.ts";
 import { signedHeaders, userAgent } from "./request-signing.ts";
@@ -90,7 +91,7 @@ export function createDrmClient(options: DrmClientOptions): DrmClient {
   async function call(endpoint: Endpoint, licenseKey: string, fields: Record<string, string>): Promise<Outcome> {
     const sessionId = fields.session_id;
     // The exact bytes signed are the bytes sent: serialise once.
-    const body = new TextEncoder().encode(JSON.stringify({ license_key: licenseKey, machine_id: machineId, ...fields }));
+    const body = encodeUtf8(JSON.stringify({ license_key: licenseKey, machine_id: machineId, ...fields }));
     let last: Classified = { outcome: { class: "unreachable", reason: "not attempted" } };
     for (let i = 0; i <= retries; i++) {
       if (i > 0) await sleep(backoffMs[Math.min(i - 1, backoffMs.length - 1)] ?? 0);

@@ -1,6 +1,7 @@
 // The three outcome classes of a DRM call (spec 4.3) and the pure mapping from
 // one HTTP exchange to its class. No network here; the client feeds it.
-import { decodeUtf8, parseJsonObject } from "../crypto/signed-envelope.ts";
+import { parseJsonObject } from "../crypto/signed-envelope.ts";
+import { decodeUtf8OrNull } from "../text/utf8.ts";
 import { type ExpectedResponse, type ResponseCheck, verifyResponse } from "./response.ts";
 
 export type Outcome =
@@ -28,7 +29,7 @@ function cleanMessage(text: string): string {
 }
 
 function errorMessageOf(body: Uint8Array | null): string | null {
-  const text = body && decodeUtf8(body);
+  const text = body && decodeUtf8OrNull(body);
   const object = text ? parseJsonObject(text) : null;
   return object && typeof object.error === "string" ? object.error : null;
 }

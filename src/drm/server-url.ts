@@ -20,7 +20,7 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /** The URL as it can be shown: never with a password in it. */
-function shown(url: URL): string {
+function withoutCredentials(url: URL): string {
   const copy = new URL(url.href);
   copy.username = "";
   copy.password = "";
@@ -38,7 +38,7 @@ export function resolveServerUrl(flag: string | undefined, licenseUrl: string | 
     throw new UsageError(`invalid DRM server URL: ${text}`);
   }
   if (url.username || url.password || url.search || url.hash) {
-    throw new UsageError(`DRM server URL must not carry credentials, a query or a fragment: ${shown(url)}`);
+    throw new UsageError(`DRM server URL must not carry credentials, a query or a fragment: ${withoutCredentials(url)}`);
   }
   const httpAllowed = url.protocol === "http:" && isLoopbackHost(url.hostname);
   if (url.protocol !== "https:" && !httpAllowed) {

@@ -1,8 +1,12 @@
 // Running the OS tools the macOS and Windows collectors read (ioreg, diskutil,
 // powershell.exe): the only place in hardware/ that starts a process. Injectable,
 // so collectors and parsers are tested on captured output.
+
+import { errno } from "../errno.ts";
 import { describeError } from "../errors.ts";
-import { type PartName, partError, shown, textLines } from "./parts.ts";
+import { quoted } from "../text/quote.ts";
+import { decodeUtf8Lossy } from "../text/utf8.ts";
+import { type PartName, partError, textLines } from "./parts.ts";
 
 export interface CommandResult {
   /** null when the process was ended by a signal (including the time limit). */
@@ -19,7 +23,7 @@ export const COMMAND_TIMEOUT_MS = 30_000;
 /** Tool output as text: UTF-16LE when it says so with a BOM, else UTF-8 (a UTF-8 BOM dropped). */
 export function decodeCommandOutput(bytes: Uint8Array): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
-  return new TextDecoder("utf-8").decode(bytes);
+  return decodeUtf8Lossy(bytes);
 }
 
 export function createCommandRunner(timeoutMs = COMMAND_TIMEOUT_MS): CommandRunner {
@@ -54,13 +58,13 @@ export async function runTool(run: CommandRunner, argv: readonly string[]): Prom
   try {
     result = await run(argv);
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException | null)?.code === "ENOENT";
+    const missing = errno(error) === "ENOENT";
     return { failure: missing ? `${tool} not found` : `cannot run ${tool}: ${describeError(error)}` };
   }
   if (result.exitCode === 0) return { stdout: result.stdout };
   const status = result.exitCode === null ? "was stopped (no answer in time or killed)" : `exited with status ${result.exitCode}`;
   const detail = textLines(result.stderr).find((line) => line.trim() !== "");
-  return { failure: `${tool} ${status}${detail === undefined ? "" : `: ${shown(detail.trim())}`}` };
+  return { failure: `${tool} ${status}${detail === undefined ? "" : `: ${quoted(detail.trim())}`}` };
 }
 
 /** Runs a tool a part comes from; a tool that cannot start or fails becomes that part's error. */

@@ -3,12 +3,13 @@
 // in messages; only this module joins them to the root. Read-only, no processes.
 import { lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { join, posix } from "node:path";
+import { errno } from "../errno.ts";
 import { type PartName, partError } from "./parts.ts";
 
 export type ReadResult = { ok: true; text: string } | { ok: false; code: string };
 
 function errorCode(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const code = errno(error);
   return typeof code === "string" ? code : "unknown error";
 }
 

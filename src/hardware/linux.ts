@@ -2,9 +2,10 @@
 // under a root. Runs no subprocess (no findmnt, no lsblk) and writes nothing.
 import { posix } from "node:path";
 import { TEST_BUILD } from "../build-info.ts";
+import { quoted } from "../text/quote.ts";
 import { describeReadFailure, pathKind, readPartFile, readUnderRoot, resolveLinkUnderRoot } from "./linux-files.ts";
 import { findRootMount } from "./mountinfo.ts";
-import { colonField, type HardwareParts, type PartInfo, partError, partValue, shown } from "./parts.ts";
+import { colonField, type HardwareParts, type PartInfo, partError, partValue } from "./parts.ts";
 
 const PRODUCT_UUID = "/sys/class/dmi/id/product_uuid";
 const CPUINFO = "/proc/cpuinfo";
@@ -44,11 +45,11 @@ export function readLinuxMachineId(root: string): PartInfo {
 export function diskOfBlockDevice(root: string, name: string): string {
   const link = `/sys/class/block/${name}`;
   const target = resolveLinkUnderRoot(root, "disk_serial", link);
-  if (!target.startsWith("/sys/")) throw partError("disk_serial", link, `points outside /sys: ${shown(target)}`);
-  if (pathKind(root, target) !== "directory") throw partError("disk_serial", link, `points to a missing device ${shown(target)}`);
+  if (!target.startsWith("/sys/")) throw partError("disk_serial", link, `points outside /sys: ${quoted(target)}`);
+  if (pathKind(root, target) !== "directory") throw partError("disk_serial", link, `points to a missing device ${quoted(target)}`);
   const isPartition = pathKind(root, posix.join(target, "partition")) !== "missing";
   const disk = posix.basename(isPartition ? posix.dirname(target) : target);
-  if (!DEVICE_NAME.test(disk)) throw partError("disk_serial", link, `resolves to no disk: ${shown(target)}`);
+  if (!DEVICE_NAME.test(disk)) throw partError("disk_serial", link, `resolves to no disk: ${quoted(target)}`);
   return disk;
 }
 
@@ -60,12 +61,12 @@ export function rootDisk(root: string): string {
     throw partError(
       "disk_serial",
       MOUNTINFO,
-      `the / mount source ${shown(mount.source)} (type ${shown(mount.fstype)}) is not a block device`,
+      `the / mount source ${quoted(mount.source)} (type ${quoted(mount.fstype)}) is not a block device`,
     );
   }
   const name = mount.source.slice("/dev/".length);
   if (!DEVICE_NAME.test(name)) {
-    throw partError("disk_serial", "/sys/class/block", `no entry for the / mount source ${shown(mount.source)}`);
+    throw partError("disk_serial", "/sys/class/block", `no entry for the / mount source ${quoted(mount.source)}`);
   }
   return diskOfBlockDevice(root, name);
 }

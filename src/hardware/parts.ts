@@ -55,11 +55,6 @@ export function colonField(text: string, label: string): string | null {
   return null;
 }
 
-/** Untrusted text shown in a message: quoted, one line, bounded. */
-export function shown(text: string): string {
-  return JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…` : text);
-}
-
 /**
  * Awaits every read, then fails with the first failing part in the order given,
  * so the part a message names does not depend on which command finished first.

@@ -2,6 +2,7 @@
 // answers each, and queues what the client has not read yet (spec 7.3).
 import type { Socket } from "bun";
 import { log } from "../log.ts";
+import { encodeUtf8 } from "../text/utf8.ts";
 import { errorResponse } from "./protocol.ts";
 
 export const MAX_LINE_BYTES = 64 * 1024;
@@ -10,7 +11,6 @@ export const MAX_UNREAD_BYTES = 1024 * 1024;
 
 const NEWLINE = 0x0a;
 const EMPTY = new Uint8Array(0);
-const utf8 = new TextEncoder();
 
 export class Connection {
   private partial: Uint8Array = new Uint8Array(0);
@@ -83,7 +83,7 @@ export class Connection {
     // The common case writes the string straight out; bytes are made only for what must wait.
     const written = this.unread.length === 0 ? this.socket.write(line) : 0;
     if (written < 0 || written === Buffer.byteLength(line)) return;
-    const bytes = utf8.encode(line);
+    const bytes = encodeUtf8(line);
     this.unread.push(bytes.subarray(written));
     this.unreadBytes += bytes.length - written;
   }

@@ -1,8 +1,9 @@
 // The IPC line protocol (spec 7.3): one request line in, one response line out.
 // Pure: the licence and a status getter are passed in; no sockets here.
 
-import { rawMembers } from "../license/raw-json.ts";
 import type { License } from "../license/validate.ts";
+import { compactJson, rawMembers } from "../text/raw-json.ts";
+import { decodeUtf8 } from "../text/utf8.ts";
 
 export type IpcLicense = Pick<License, "licenseKey" | "licenseType" | "expiryDate" | "featuresJson" | "orgId" | "softwareId">;
 
@@ -38,23 +39,6 @@ function objectText(members: Members): string {
 
 const json = (value: unknown): string => JSON.stringify(value);
 
-/**
- * Strips insignificant whitespace outside strings, leaving every token byte for byte,
- * so a signed `features` that was pretty-printed still fits on one response line.
- */
-export function compactJson(text: string): string {
-  let out = "";
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (c === '"') {
-      const start = i;
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
-      out += text.slice(start, i + 1);
-    } else if (c !== " " && c !== "\t" && c !== "\n" && c !== "\r") out += c;
-  }
-  return out;
-}
-
 function licenseMembers(license: IpcLicense, featuresText: string): Members {
   return [
     ["license_key", json(license.licenseKey)],
@@ -87,8 +71,6 @@ export function errorResponse(message: string): string {
   ]);
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
 /** Builds the handler once per server, compacting `features` once. Takes a line without its newline; returns one without. */
 export function createRequestHandler({ license, status }: ProtocolContext): (lineBytes: Uint8Array) => string {
   const featuresText = compactJson(license.featuresJson);
@@ -98,7 +80,7 @@ export function createRequestHandler({ license, status }: ProtocolContext): (lin
     let line: string;
     let request: unknown;
     try {
-      line = utf8.decode(lineBytes);
+      line = decodeUtf8(lineBytes);
       request = JSON.parse(line);
     } catch {
       return errorResponse("malformed request");

@@ -2,6 +2,7 @@
 // first instant, caps connections, and removes its socket on close.
 import { chmodSync, rmSync } from "node:fs";
 import type { Socket } from "bun";
+import { errno } from "../errno.ts";
 import { ConfigError } from "../errors.ts";
 import { log } from "../log.ts";
 import { Connection } from "./connection.ts";
@@ -60,7 +61,7 @@ export async function startIpcServer({ path, license, status }: IpcServerOptions
       },
     });
   } catch (error) {
-    throw new ConfigError(`cannot listen on IPC socket ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new ConfigError(`cannot listen on IPC socket ${path} (${errno(error) ?? String(error)})`);
   } finally {
     process.umask(previousUmask);
   }
@@ -68,7 +69,7 @@ export async function startIpcServer({ path, license, status }: IpcServerOptions
     if (!isPipe) chmodSync(path, 0o600);
   } catch (error) {
     listener.stop(true);
-    throw new ConfigError(`cannot restrict IPC socket ${path} to its owner (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new ConfigError(`cannot restrict IPC socket ${path} to its owner (${errno(error) ?? String(error)})`);
   }
   log.debug(`IPC listening on ${path}`);
 

@@ -3,6 +3,7 @@
 import { chmodSync, lstatSync, mkdirSync, unlinkSync } from "node:fs";
 import { tmpdir as osTmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
+import { errno } from "../errno.ts";
 import { ConfigError, InternalError } from "../errors.ts";
 
 /** sockaddr_un.sun_path is 104 bytes on macOS, including the terminating NUL. */
@@ -67,7 +68,7 @@ function ensurePrivateDirectory(dir: string, uid: number | undefined): void {
     // The umask may have taken owner bits too; we just made it, so this chmod cannot follow a planted link.
     chmodSync(dir, 0o700);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errno(error);
     if (code !== "EEXIST") throw new ConfigError(`cannot create IPC socket directory ${dir} (${code ?? String(error)})`);
   }
   const problem = socketDirectoryProblem(dir, uid);
@@ -79,7 +80,7 @@ function removeStale(path: string): void {
   try {
     if (lstatSync(path).isDirectory()) throw new ConfigError(`IPC socket path is a directory: ${path}`);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    if (errno(error) === "ENOENT") return;
     throw error;
   }
   unlinkSync(path);

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "../errors.ts";
 import { defaultFs, type StateFs, writeFileAtomic } from "../storage/atomic-file.ts";
+import { encodeUtf8 } from "../text/utf8.ts";
 import { KEYSTORE_FILE } from "./file.ts";
 import type { KeystoreBackend } from "./keystore.ts";
 
@@ -29,7 +30,7 @@ export function recordedBackend(stateDir: string): KeystoreBackend | undefined {
 
 /** Writes the os marker before the first state sealed by the os backend; a no-op once it is there. */
 export function recordOsBackend(stateDir: string, fs: StateFs = defaultFs): void {
-  if (!existsSync(join(stateDir, MARKER_FILE))) writeFileAtomic(stateDir, MARKER_FILE, new TextEncoder().encode("os\n"), fs);
+  if (!existsSync(join(stateDir, MARKER_FILE))) writeFileAtomic(stateDir, MARKER_FILE, encodeUtf8("os\n"), fs);
 }
 
 /** Spec 12.2's message when the recorded backend cannot be opened: 78, every file left as it was. */

@@ -3,10 +3,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sha256Bytes } from "../crypto/sha256.ts";
+import { errno } from "../errno.ts";
 import { defaultFs, ioError, type StateFs, writeFileAtomic } from "../storage/atomic-file.ts";
 import { ensureStateDir } from "../storage/location.ts";
 import { withLock } from "../storage/lock.ts";
 import { importSealKey, seal, unseal } from "../storage/seal.ts";
+import { encodeUtf8 } from "../text/utf8.ts";
 import { decodeBase64Strict, type EntryName, encodeBase64, type Keystore, UnreadableEntryError } from "./keystore.ts";
 
 export const KEYSTORE_FILE = "keystore.enc";
@@ -35,7 +37,7 @@ export async function createFileKeystore(options: FileKeystoreOptions): Promise<
     try {
       text = readFileSync(path, "utf8");
     } catch (error) {
-      if ((error as { code?: unknown }).code === "ENOENT") return new Map();
+      if (errno(error) === "ENOENT") return new Map();
       throw ioError(`cannot read ${path}`, error);
     }
     try {
@@ -56,7 +58,7 @@ export async function createFileKeystore(options: FileKeystoreOptions): Promise<
       // An unparsable file holds nothing we could ever read back: start over.
       const vault = current === "unparsable" ? new Map<string, string>() : current;
       if (!edit(vault)) return;
-      writeFileAtomic(stateDir, KEYSTORE_FILE, new TextEncoder().encode(JSON.stringify(Object.fromEntries(vault))), fs);
+      writeFileAtomic(stateDir, KEYSTORE_FILE, encodeUtf8(JSON.stringify(Object.fromEntries(vault))), fs);
     });
   }
 

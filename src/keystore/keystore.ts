@@ -35,17 +35,6 @@ export class UnreadableEntryError extends InternalError {
   }
 }
 
-const utf8 = new TextEncoder();
-
-export function encodeText(text: string): Uint8Array {
-  return utf8.encode(text);
-}
-
-/** Strict UTF-8 decode: invalid bytes throw rather than become U+FFFD. */
-export function decodeText(bytes: Uint8Array): string {
-  return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-}
-
 /** Standard base64 as the keystore writes it; null for anything else (no whitespace, canonical padding). */
 export function decodeBase64Strict(text: string): Uint8Array | null {
   if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return null;

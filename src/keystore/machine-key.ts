@@ -4,7 +4,8 @@ import { generateSecretKey } from "../crypto/es256.ts";
 import { KeyFormatError, parsePrivateKeyPem, writePrivateKeyPem } from "../crypto/pem.ts";
 import { describeError } from "../errors.ts";
 import { log } from "../log.ts";
-import { decodeText, Entry, encodeText, type Keystore, UnreadableEntryError } from "./keystore.ts";
+import { decodeUtf8, encodeUtf8 } from "../text/utf8.ts";
+import { Entry, type Keystore, UnreadableEntryError } from "./keystore.ts";
 
 /** The machine key as bytes only; `zero()` overwrites them once they are no longer needed. */
 export interface MachineKey {
@@ -28,7 +29,7 @@ export async function loadOrCreateMachineKey(keystore: Keystore, serialize: Seri
     const stored = await loadStored(keystore);
     if (stored) return { secret: stored, created: false };
     const made = generateSecretKey();
-    const pem = encodeText(writePrivateKeyPem(made));
+    const pem = encodeUtf8(writePrivateKeyPem(made));
     try {
       await keystore.set(Entry.machineKey, pem);
     } finally {
@@ -51,7 +52,7 @@ async function loadStored(keystore: Keystore): Promise<Uint8Array | null> {
   }
   if (!pem) return null;
   try {
-    return parsePrivateKeyPem(decodeText(pem));
+    return parsePrivateKeyPem(decodeUtf8(pem));
   } catch (error) {
     if (!(error instanceof KeyFormatError || error instanceof TypeError)) throw error;
     log.warn(`the stored machine key is unusable (${describeError(error)}); making a new machine key`);

@@ -2,6 +2,7 @@
 // throws a LicenseError naming the field. Integers are judged on their raw text,
 // so `1.0` is not an integer. `null` for an optional field counts as absent.
 import { LicenseError } from "../errors.ts";
+import { quoted, shown } from "../text/quote.ts";
 
 export class PayloadFields {
   constructor(
@@ -80,21 +81,6 @@ export function calendarDate(fields: PayloadFields, name: string): string {
     throw new LicenseError(`invalid ${name}: ${text} is not a calendar date`);
   }
   return text;
-}
-
-/**
- * A value from an untrusted file, safe to put in a one-line message: short printable
- * ASCII as it is, anything else as truncated JSON (no line breaks, no terminal escapes).
- */
-export function shown(value: unknown): string {
-  if (typeof value === "string" && /^[\x20-\x7e]{1,64}$/.test(value)) return value;
-  return quoted(value);
-}
-
-/** JSON text of an untrusted value, cut to a readable length. */
-export function quoted(value: unknown): string {
-  const text = JSON.stringify(value ?? null).replace(/[\u2028\u2029]/g, " ");
-  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
 }
 
 /** The UTC calendar day of a Unix time in milliseconds, as `YYYY-MM-DD`. */

@@ -5,8 +5,9 @@
 import { sha256Hex } from "../crypto/sha256.ts";
 import { LicenseError } from "../errors.ts";
 import { type ComponentName, ENVIRONMENTS, type Environment, isComponentName } from "../hardware/components.ts";
-import { describeJsonType, shown } from "./fields.ts";
-import { rawMembers } from "./raw-json.ts";
+import { shown } from "../text/quote.ts";
+import { rawMembers } from "../text/raw-json.ts";
+import { describeJsonType } from "./fields.ts";
 
 export interface HardwareBinding {
   components: Partial<Record<ComponentName, string>>;

@@ -2,8 +2,10 @@
 // order, each failure a LicenseError (exit 65). Never touches the network.
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { openEnvelope, parseEnvelope } from "../crypto/signed-envelope.ts";
+import { errno } from "../errno.ts";
 import { LicenseError } from "../errors.ts";
-import { shown, utcDay } from "./fields.ts";
+import { shown } from "../text/quote.ts";
+import { utcDay } from "./fields.ts";
 import { type License, validatePayload } from "./validate.ts";
 
 export const MAX_LICENSE_BYTES = 1024 * 1024;
@@ -13,7 +15,7 @@ export function readLicenseFile(path: string): Uint8Array {
   try {
     fd = openSync(path, "r");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errno(error);
     if (code === "ENOENT") throw new LicenseError(`license file not found: ${path}`);
     if (code === "EACCES") throw new LicenseError(`cannot read license file: ${path}: permission denied`);
     throw new LicenseError(`cannot read license file: ${path}: ${code ?? "unknown error"}`);

@@ -6,12 +6,12 @@ import { VERSION } from "../build-info.ts";
 import { publicPointOf } from "../crypto/es256.ts";
 import { writePublicKeyPem } from "../crypto/pem.ts";
 import { LicenseError, UsageError } from "../errors.ts";
-import type { License } from "../license/validate.ts";
+import type { StandardLicense } from "../license/validate.ts";
 import type { OrgKey } from "../org-key.ts";
 import { detectPlatform } from "../platform.ts";
 import { openMachineSession, type SessionOptions } from "../sentinel/machine-session.ts";
 import { acceptOfflineActivation, awaitOfflineResponse } from "../sentinel/offline-window.ts";
-import type { SentinelState } from "../sentinel/policy.ts";
+import type { State } from "../state/state-record.ts";
 import { STATE_FILE } from "../state/store.ts";
 import { resolveStateDir } from "../storage/location.ts";
 import { activationRequestPayload, signRequestFile, writeRequestFile } from "./request-file.ts";
@@ -21,10 +21,10 @@ export type OfflineOptions = SessionOptions & { softwareVersion?: string };
 
 /** Step 1: steps 1–4 of 8.2 without the network, then the request written and its nonce kept. */
 export async function writeOfflineActivationRequest(
-  license: License,
+  license: StandardLicense,
   options: OfflineOptions,
   requestPath: string,
-): Promise<{ state: SentinelState; nonce: string }> {
+): Promise<{ state: State; nonce: string }> {
   // Spec 16.2 item 7: a floating seat is leased at every start, which a file cannot do.
   if (license.maxConcurrent !== undefined) throw new UsageError("floating licenses need the DRM server");
   const session = await openMachineSession(license, options);
@@ -49,11 +49,11 @@ export async function writeOfflineActivationRequest(
 
 /** Step 3: the response verified against the pending request; any failure is 65 and saves nothing. */
 export async function applyOfflineActivationResponse(
-  license: License,
+  license: StandardLicense,
   orgKey: OrgKey,
   options: OfflineOptions,
   responsePath: string,
-): Promise<SentinelState> {
+): Promise<State> {
   const bytes = readResponseFile(responsePath);
   const dir = resolveStateDir(options.stateDir);
   if (!existsSync(join(dir, STATE_FILE)))

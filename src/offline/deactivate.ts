@@ -6,7 +6,7 @@ import { type NetworkFlags, resolveNetwork } from "../drm/network.ts";
 import { payloadStatus } from "../drm/outcome.ts";
 import { resolveServerUrl } from "../drm/server-url.ts";
 import { DeniedError, UnavailableError, UsageError } from "../errors.ts";
-import type { License } from "../license/validate.ts";
+import type { StandardLicense } from "../license/validate.ts";
 import { log } from "../log.ts";
 import type { OrgKey } from "../org-key.ts";
 import { type MachineSession, openMachineSession, type SessionOptions } from "../sentinel/machine-session.ts";
@@ -16,7 +16,7 @@ import { resolveStateDir } from "../storage/location.ts";
 import { deactivationRequestPayload, signRequestFile, writeRequestFile } from "./request-file.ts";
 
 /** The machine's session when it holds an activation of this licence; 64 otherwise, with nothing changed. */
-async function activatedSession(license: License, options: SessionOptions): Promise<MachineSession> {
+async function activatedSession(license: StandardLicense, options: SessionOptions): Promise<MachineSession> {
   const dir = resolveStateDir(options.stateDir);
   // Read-only first: opening a session for another licence would reset the stored activation (8.2 step 4).
   const { loaded } = await readLocalState(dir, options.keystore);
@@ -27,7 +27,7 @@ async function activatedSession(license: License, options: SessionOptions): Prom
 
 /** Online: a verified DEACTIVATED answer, then the activation is forgotten. 77 rejected, 69 unreachable, state kept. */
 export async function deactivateOnline(
-  license: License,
+  license: StandardLicense,
   orgKey: OrgKey,
   options: SessionOptions & { serverUrl?: string; network?: NetworkFlags },
   shutdown: Shutdown,
@@ -52,7 +52,7 @@ export async function deactivateOnline(
 }
 
 /** Offline: the signed request written first, then the activation forgotten (the vendor frees the seat). */
-export async function deactivateOffline(license: License, options: SessionOptions, requestPath: string): Promise<string> {
+export async function deactivateOffline(license: StandardLicense, options: SessionOptions, requestPath: string): Promise<string> {
   const session = await activatedSession(license, options);
   try {
     const machineId = session.state.machine_id;

@@ -7,6 +7,7 @@ import { canonicalJson } from "../crypto/canonical-json.ts";
 import { signEs256 } from "../crypto/es256.ts";
 import { describeError, UsageError } from "../errors.ts";
 import { writeFileAtomic } from "../storage/atomic-file.ts";
+import { encodeUtf8 } from "../text/utf8.ts";
 
 /** ISO 8601 UTC to the second, as the Python backend writes its own times. */
 export const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -48,7 +49,7 @@ export function deactivationRequestPayload(input: RequestBase): Record<string, u
 
 /** `{"alg": "ES256", "payload", "sig"}`: the signature covers the base64url payload string. */
 export function signRequestFile(payload: Record<string, unknown>, machineSecret: Uint8Array): string {
-  const payloadText = encodeBase64url(new TextEncoder().encode(canonicalJson(payload)));
+  const payloadText = encodeBase64url(encodeUtf8(canonicalJson(payload)));
   const sig = encodeBase64url(signEs256(payloadText, machineSecret));
   return `${JSON.stringify({ alg: "ES256", payload: payloadText, sig })}\n`;
 }
@@ -57,7 +58,7 @@ export function signRequestFile(payload: Record<string, unknown>, machineSecret:
 export function writeRequestFile(path: string, text: string): void {
   const absolute = resolve(path);
   try {
-    writeFileAtomic(dirname(absolute), basename(absolute), new TextEncoder().encode(text));
+    writeFileAtomic(dirname(absolute), basename(absolute), encodeUtf8(text));
   } catch (error) {
     throw new UsageError(`cannot write the request file: ${describeError(error)}`);
   }

@@ -5,8 +5,10 @@ import { closeSync, openSync } from "node:fs";
 import { parseEnvelope } from "../crypto/signed-envelope.ts";
 import { parseRespondedAt } from "../drm/outcome.ts";
 import { MAX_RESPONSE_BYTES, verifyResponse } from "../drm/response.ts";
+import { errno } from "../errno.ts";
 import { UsageError } from "../errors.ts";
 import { readCapped } from "../license/load.ts";
+import { quoted } from "../text/quote.ts";
 
 export interface ExpectedOfflineResponse {
   orgPublicPoint: Uint8Array;
@@ -45,8 +47,7 @@ export function checkOfflineResponse(bytes: Uint8Array | null, expected: Expecte
   // A server response may leave these out (4.2 "where present"); an activation response names them.
   if (payload.machine_id !== expected.machineId) return refuse(REFUSALS.machine_id as string);
   if (payload.license_key !== expected.licenseKey) return refuse(REFUSALS.license_key as string);
-  if (payload.status !== "ACTIVE")
-    return refuse(`status check failed (${JSON.stringify(payload.status ?? null).slice(0, 40)}, not ACTIVE)`);
+  if (payload.status !== "ACTIVE") return refuse(`status check failed (${quoted(payload.status)}, not ACTIVE)`);
   if (!isCalendarDay(payload.offline_until)) return refuse("offline_until check failed (not a YYYY-MM-DD date)");
   const respondedAt = parseRespondedAt(payload.responded_at);
   if (respondedAt === undefined) return refuse("responded_at check failed (not an ISO 8601 UTC time)");
@@ -55,8 +56,7 @@ export function checkOfflineResponse(bytes: Uint8Array | null, expected: Expecte
 
 /** The file's bytes, or null when it is over 1 MiB (never read whole). */
 export function readResponseFile(path: string): Uint8Array | null {
-  const unreadable = (error: unknown) =>
-    new UsageError(`cannot read the response file ${path}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`);
+  const unreadable = (error: unknown) => new UsageError(`cannot read the response file ${path}: ${errno(error) ?? "unreadable"}`);
   let fd: number;
   try {
     fd = openSync(path, "r");

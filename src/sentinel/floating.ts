@@ -3,12 +3,12 @@
 // at its local deadline, released after the software stops. Decisions: floating-policy.ts.
 import type { DrmClient, SeatInput } from "../drm/client.ts";
 import type { Outcome } from "../drm/outcome.ts";
-import { DeniedError, describeError, TemporaryError, UnavailableError } from "../errors.ts";
+import { DeniedError, describeError, Interrupted, TemporaryError, UnavailableError } from "../errors.ts";
 import type { FloatingStatus } from "../ipc/protocol.ts";
 import { log } from "../log.ts";
 import { decideLease, decideRenewal, type Lease, leaseDeadline, renewalDue } from "./floating-policy.ts";
 import type { Verdict } from "./policy.ts";
-import { Interrupted, type Shutdown } from "./shutdown.ts";
+import type { Shutdown } from "./shutdown.ts";
 import { delay, scheduleAfter, type Timer } from "./timer.ts";
 
 /** Spec 16.2 step 4: the release gets this long, then the sentinel exits regardless. */

@@ -3,27 +3,18 @@
 import { equalsConstantTime } from "../crypto/sha256.ts";
 import { LicenseError } from "../errors.ts";
 import { collectFingerprint } from "../hardware/fingerprint.ts";
-import type { License } from "../license/validate.ts";
+import type { HardwareBoundLicense } from "../license/validate.ts";
 import { log } from "../log.ts";
 import { embeddedOrgKey } from "../org-key.ts";
 import { bindingFailure, describeBinding } from "./binding-check.ts";
+import type { LaunchRequest } from "./launch-request.ts";
 import { checkThisMachine } from "./machine-binding.ts";
-import type { Shutdown } from "./shutdown.ts";
 import { superviseSoftware } from "./supervise.ts";
-
-export interface LaunchRequest {
-  /** Absolute, checked (spec 12.4). */
-  software: string;
-  softwareChecksum?: string;
-  args: string[];
-  stopTimeoutMs: number;
-  shutdown: Shutdown;
-}
 
 const OFFLINE_STATUS = { online: false, lastHeartbeatSuccess: null, graceRemainingSeconds: 0, graceExhausted: false };
 
 /** Checks the machine against the licence's v1 fingerprint or v2 binding; returns the socket id. */
-async function acceptMachine(license: License): Promise<string> {
+async function acceptMachine(license: HardwareBoundLicense): Promise<string> {
   const binding = license.hardwareBinding;
   if (binding) {
     const report = await checkThisMachine(binding, embeddedOrgKey().derSha256);
@@ -36,13 +27,13 @@ async function acceptMachine(license: License): Promise<string> {
     return binding.socketId;
   }
   const { fingerprint } = await collectFingerprint();
-  if (!equalsConstantTime(fingerprint, license.hardwareFingerprint ?? "")) {
+  if (!equalsConstantTime(fingerprint, license.hardwareFingerprint)) {
     throw new LicenseError("hardware fingerprint mismatch: this license is not valid for this machine");
   }
   return fingerprint;
 }
 
-export async function runHardwareBound(license: License, request: LaunchRequest): Promise<number> {
+export async function runHardwareBound(license: HardwareBoundLicense, request: LaunchRequest): Promise<number> {
   const socketId = await acceptMachine(license);
   return superviseSoftware({ ...request, socketId, license, status: () => OFFLINE_STATUS });
 }

@@ -31,11 +31,11 @@ export function bindingJson(report: BindingReport): Record<string, unknown> {
 
 /** A HARDWARE_BOUND licence judged on this machine: v2 as spec 13.4 reports it, v1 as match or not. */
 export async function machineFit(license: License, orgKeyId: string): Promise<MachineFit | null> {
+  if (license.licenseType !== "HARDWARE_BOUND") return null;
   if (license.hardwareBinding) {
     const report = await checkThisMachine(license.hardwareBinding, orgKeyId);
     return { json: bindingJson(report), words: describeBinding(report) };
   }
-  if (license.hardwareFingerprint === undefined) return null;
   const expected = license.hardwareFingerprint;
   return collectFingerprint().then(
     ({ fingerprint }) => {

@@ -9,11 +9,12 @@ import { openKeystore, resolveKeystoreChoice } from "../keystore/auto.ts";
 import { Entry } from "../keystore/keystore.ts";
 import { loadOrCreateMachineKey } from "../keystore/machine-key.ts";
 import { guardMemory } from "../keystore/memory-guard.ts";
-import type { License } from "../license/validate.ts";
+import type { StandardLicense } from "../license/validate.ts";
 import { log } from "../log.ts";
+import type { Loaded, State } from "../state/state-record.ts";
 import { openStateStore } from "../state/store.ts";
 import { ensureStateDir, resolveStateDir } from "../storage/location.ts";
-import { type HeartbeatDecision, keepStricter, type Loaded, type SentinelState, startingState } from "./policy.ts";
+import { type HeartbeatDecision, keepStricter, startingState } from "./policy.ts";
 import { cannotSave } from "./save-failure.ts";
 import { lockTimeoutMs } from "./timing.ts";
 
@@ -22,11 +23,11 @@ export interface SessionOptions {
   keystore?: string;
 }
 
-export type Choose = (current: SentinelState, now: number) => HeartbeatDecision;
+export type Choose = (current: State, now: number) => HeartbeatDecision;
 
 export interface MachineSession {
   /** The state as it stood after opening (first run, licence change and tampering applied). */
-  readonly state: SentinelState;
+  readonly state: State;
   readonly machineSecret: Uint8Array;
   /**
    * Re-loads under the lock, decides on the latest state, saves, and returns the decision.
@@ -35,7 +36,7 @@ export interface MachineSession {
    */
   decide(choose: Choose): Promise<HeartbeatDecision>;
   /** Saves the latest state as it stands (with the time seen), deciding nothing; returns it. */
-  touch(): Promise<SentinelState>;
+  touch(): Promise<State>;
   /** The software is about to start: from now on the state in memory is authoritative. */
   launched(): void;
   deleteState(): Promise<void>;
@@ -47,7 +48,7 @@ export interface MachineSession {
 
 export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-export async function openMachineSession(license: License, options: SessionOptions): Promise<MachineSession> {
+export async function openMachineSession(license: StandardLicense, options: SessionOptions): Promise<MachineSession> {
   const dir = resolveStateDir(options.stateDir);
   const keystore = await openKeystore({
     choice: resolveKeystoreChoice(options.keystore),
@@ -61,7 +62,7 @@ export async function openMachineSession(license: License, options: SessionOptio
   const machineKey = await loadOrCreateMachineKey(keystore, store.withLock).catch(cannotSave);
   guardMemory(machineKey.secret);
 
-  let memory: SentinelState | undefined;
+  let memory: State | undefined;
   let running = false;
 
   const decide = async (choose: Choose): Promise<HeartbeatDecision> => {

@@ -1,10 +1,9 @@
 // The STANDARD licence rules as pure functions (spec 8.2–8.4, 5.3): state and
 // outcome in, decision out, the clock passed in. No timers, no I/O, no logging.
-import type { License } from "../license/validate.ts";
+import { utcDay } from "../license/fields.ts";
+import type { StandardLicense } from "../license/validate.ts";
 import { freshState, type Loaded, type State, tamperedState } from "../state/state-record.ts";
-
-export type SentinelState = State;
-export type { Loaded };
+import { offlineWindow } from "./offline-window.ts";
 
 /** What the DRM client reports, reduced to what the rules need. */
 export type CallOutcome =
@@ -22,14 +21,14 @@ export type Verdict =
 /** More than this far behind the latest time seen means the clock was turned back. */
 export const CLOCK_TOLERANCE_SECONDS = 3600;
 
-export const graceQuota = (license: License) => (license.heartbeatGracePeriodDays as number) * 86_400;
-export const intervalSeconds = (license: License) => (license.heartbeatIntervalMinutes as number) * 60;
+export const graceQuota = (license: StandardLicense) => license.heartbeatGracePeriodDays * 86_400;
+export const intervalSeconds = (license: StandardLicense) => license.heartbeatIntervalMinutes * 60;
 
 /**
  * Steps 3–4 and the tamper rule: the state to start from. A tampered state
  * starts over with a new machine id and no grace, so the server must be reached.
  */
-export function startingState(loaded: Loaded, license: License, now: number): SentinelState {
+export function startingState(loaded: Loaded, license: StandardLicense, now: number): State {
   if (loaded.kind === "none") return freshState(license.licenseKey, graceQuota(license), now);
   if (loaded.kind === "tampered") return tamperedState(license.licenseKey, now);
   const state = { ...loaded.state, last_seen: Math.max(loaded.state.last_seen, now) };
@@ -50,7 +49,7 @@ export function startingState(loaded: Loaded, license: License, now: number): Se
  * the disk missed (a failed save) is never undone by re-loading: for the same machine and
  * licence, the lower grace, the exhausted flag and the latest times win.
  */
-export function keepStricter(loaded: SentinelState, memory: SentinelState | undefined): SentinelState {
+export function keepStricter(loaded: State, memory: State | undefined): State {
   if (!memory || memory.machine_id !== loaded.machine_id || memory.license_key !== loaded.license_key) return loaded;
   return {
     ...loaded,
@@ -63,18 +62,40 @@ export function keepStricter(loaded: SentinelState, memory: SentinelState | unde
 }
 
 /** True when `now` is more than an hour behind the latest time this machine has seen. */
-export function clockTurnedBack(state: SentinelState, now: number): boolean {
+export function clockTurnedBack(state: State, now: number): boolean {
   return now < state.last_seen - CLOCK_TOLERANCE_SECONDS;
 }
 
+export interface StartupDecision {
+  /** The clock is more than an hour behind `last_seen`: the server must be reached (no grace). */
+  clockTurnedBack: boolean;
+  /** The licence has expired when judged against `last_seen`: a clock turned back cannot hide it. */
+  refusal?: string;
+  /** The last day of an offline activation (15.2) that covers today, judged against `last_seen` too. */
+  offlineUntil?: string;
+}
+
+/** Before any server contact: what the clock and the saved state allow, on one reading of the clock. */
+export function decideStartup(state: State, license: StandardLicense, now: number): StartupDecision {
+  const turnedBack = clockTurnedBack(state, now);
+  const window = offlineWindow(state, license.licenseKey, now);
+  return {
+    clockTurnedBack: turnedBack,
+    ...(turnedBack && utcDay(state.last_seen * 1000) > license.expiryDate
+      ? { refusal: `license has expired (expiry: ${license.expiryDate})` }
+      : {}),
+    ...(window.kind === "inside" ? { offlineUntil: window.until } : {}),
+  };
+}
+
 /** One missed heartbeat: consume an interval, clamped at 0; reaching 0 exhausts grace for good. */
-export function consumeGrace(state: SentinelState, license: License): SentinelState {
+export function consumeGrace(state: State, license: StandardLicense): State {
   const remaining = Math.max(0, state.grace_remaining_seconds - intervalSeconds(license));
   return { ...state, grace_remaining_seconds: remaining, grace_exhausted: state.grace_exhausted || remaining === 0 };
 }
 
 /** A verified answer: record the success and the latest trusted time; quota never restored. */
-export function recordVerified(state: SentinelState, now: number, respondedAt?: number): SentinelState {
+export function recordVerified(state: State, now: number, respondedAt?: number): State {
   return { ...state, last_heartbeat_success: now, last_seen: Math.max(state.last_seen, now, respondedAt ?? 0) };
 }
 
@@ -97,7 +118,7 @@ export function statusVerdict(status: string, decommission: boolean): Verdict {
 
 export interface HeartbeatDecision {
   /** The state to save before acting (unchanged when nothing changed). */
-  state: SentinelState;
+  state: State;
   verdict: Verdict;
 }
 
@@ -108,9 +129,9 @@ export interface HeartbeatDecision {
  * turned back) exhausts; otherwise it consumes one interval.
  */
 export function decideHeartbeat(
-  state: SentinelState,
+  state: State,
   outcome: CallOutcome,
-  license: License,
+  license: StandardLicense,
   now: number,
   phase: "startup" | "loop",
 ): HeartbeatDecision {
@@ -135,7 +156,7 @@ export function decideHeartbeat(
 }
 
 /** Step 5: activation. Never runs on grace. */
-export function decideActivation(state: SentinelState, outcome: CallOutcome, now: number): HeartbeatDecision {
+export function decideActivation(state: State, outcome: CallOutcome, now: number): HeartbeatDecision {
   if (outcome.class === "unreachable")
     return { state, verdict: { kind: "exhausted", message: "activation failed: DRM server unreachable" } };
   if (outcome.class === "rejected") return { state, verdict: { kind: "deny", message: `activation refused: ${outcome.message}` } };

@@ -1,21 +1,11 @@
 // One place where every reason to stop arrives (spec 8.7): a signal to the
 // sentinel, a licence verdict, expiry. The first reason wins; later ones are ignored.
-import { constants } from "node:os";
-import type { SentinelError } from "../errors.ts";
+import { Interrupted, type SentinelError } from "../errors.ts";
 import { log } from "../log.ts";
 
 export type StopReason = { kind: "signal"; signal: "SIGINT" | "SIGTERM" } | { kind: "licence"; error: SentinelError };
 
-/** Thrown when a signal arrives before the software was launched. */
-export class Interrupted extends Error {
-  constructor(readonly signal: "SIGINT" | "SIGTERM") {
-    super(`interrupted by ${signal}`);
-  }
-
-  get exitCode(): number {
-    return 128 + (constants.signals[this.signal] as number);
-  }
-}
+const errorOf = (reason: StopReason): SentinelError => (reason.kind === "signal" ? new Interrupted(reason.signal) : reason.error);
 
 export class Shutdown {
   private settle!: (reason: StopReason) => void;
@@ -36,14 +26,15 @@ export class Shutdown {
 
   /** Throws the stop reason, if there is one: Interrupted for a signal, else the licence error. */
   throwIfRequested(): void {
-    const reason = this.reason;
-    if (reason) throw reason.kind === "signal" ? new Interrupted(reason.signal) : reason.error;
+    if (this.reason) throw errorOf(this.reason);
   }
 
   /** Awaits `work`, but gives up as soon as a stop is requested (a Ctrl-C during a slow network call). */
   async race<T>(work: Promise<T>): Promise<T> {
     this.throwIfRequested();
-    const stopped = this.requested.then(() => this.throwIfRequested() as never);
+    const stopped = this.requested.then((reason): never => {
+      throw errorOf(reason);
+    });
     return Promise.race([work, stopped]);
   }
 

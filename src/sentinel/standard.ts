@@ -9,26 +9,17 @@ import { isDecommissionRequested, type Outcome, payloadStatus } from "../drm/out
 import { resolveServerUrl } from "../drm/server-url.ts";
 import { formatDuration } from "../duration.ts";
 import { DeniedError, describeError, InternalError, LicenseError, UnavailableError } from "../errors.ts";
-import { utcDay } from "../license/fields.ts";
-import type { License } from "../license/validate.ts";
+import type { StandardLicense } from "../license/validate.ts";
 import { log } from "../log.ts";
 import type { OrgKey } from "../org-key.ts";
 import { detectPlatform } from "../platform.ts";
+import type { State } from "../state/state-record.ts";
 import { type FloatingSeat, takeFloatingSeat } from "./floating.ts";
-import type { LaunchRequest } from "./hardware-bound.ts";
 import { createHeartbeatLoop } from "./heartbeat-loop.ts";
+import type { LaunchRequest } from "./launch-request.ts";
 import { type MachineSession, nowSeconds, openMachineSession, type SessionOptions } from "./machine-session.ts";
 import { createOfflineHandover } from "./offline-handover.ts";
-import { offlineWindow } from "./offline-window.ts";
-import {
-  type CallOutcome,
-  clockTurnedBack,
-  decideActivation,
-  decideHeartbeat,
-  type HeartbeatDecision,
-  type SentinelState,
-  type Verdict,
-} from "./policy.ts";
+import { type CallOutcome, decideActivation, decideHeartbeat, decideStartup, type HeartbeatDecision, type Verdict } from "./policy.ts";
 import type { Shutdown } from "./shutdown.ts";
 import { superviseSoftware } from "./supervise.ts";
 import { minuteMs, wallCheckMs } from "./timing.ts";
@@ -52,7 +43,7 @@ function toCallOutcome(outcome: Outcome): CallOutcome {
 export interface StandardStart {
   session: MachineSession;
   client: DrmClient;
-  state: SentinelState;
+  state: State;
   online: boolean;
   /** Set when the start was inside an offline window: no server contact until the day after it. */
   offlineUntil?: string;
@@ -60,7 +51,7 @@ export interface StandardStart {
 
 /** Steps 1–6: server URL, keystore and machine key, state, activation, startup heartbeat. */
 export async function startStandard(
-  license: License,
+  license: StandardLicense,
   orgKey: OrgKey,
   options: StandardOptions,
   shutdown: Shutdown,
@@ -71,16 +62,15 @@ export async function startStandard(
   const session = await openMachineSession(license, options);
   try {
     let state = session.state;
-    // Judged against last_seen too, so a clock turned back cannot stretch it (15.2).
-    const window = options.offlineWindow ? offlineWindow(state, license.licenseKey, nowSeconds()) : undefined;
-    const turnedBack = clockTurnedBack(state, nowSeconds());
-    if (turnedBack) {
+    const startup = decideStartup(state, license, nowSeconds());
+    // `activate` checks in with the server even inside an offline window.
+    const offlineUntil = options.offlineWindow ? startup.offlineUntil : undefined;
+    if (startup.clockTurnedBack) {
       log.warn(
-        `the system clock is more than an hour behind the last time seen (${new Date(state.last_seen * 1000).toISOString()})${window?.kind === "inside" ? "" : ": the server must be reached"}`,
+        `the system clock is more than an hour behind the last time seen (${new Date(state.last_seen * 1000).toISOString()})${offlineUntil ? "" : ": the server must be reached"}`,
       );
-      const seenDay = utcDay(state.last_seen * 1000);
-      if (seenDay > license.expiryDate) throw new LicenseError(`license has expired (expiry: ${license.expiryDate})`);
     }
+    if (startup.refusal) throw new LicenseError(startup.refusal);
     const client = createDrmClient({
       baseUrl,
       machineId: state.machine_id,
@@ -89,9 +79,9 @@ export async function startStandard(
       softwareVersion: options.softwareVersion,
       network,
     });
-    if (window?.kind === "inside") {
-      log.info(`offline activation valid until ${window.until} (UTC): no contact with the DRM server until then`);
-      return { session, client, state, online: false, offlineUntil: window.until };
+    if (offlineUntil) {
+      log.info(`offline activation valid until ${offlineUntil} (UTC): no contact with the DRM server until then`);
+      return { session, client, state, online: false, offlineUntil };
     }
     if (!state.activated) {
       log.info(`activating machine ${state.machine_id} with ${baseUrl.origin}`);
@@ -133,7 +123,7 @@ function actBeforeLaunch(decision: HeartbeatDecision): void {
 }
 
 /** Decommission (8.4): acknowledge (failure only logged), delete the state, deny. */
-async function decommission(session: MachineSession, client: DrmClient, license: License): Promise<never> {
+async function decommission(session: MachineSession, client: DrmClient, license: StandardLicense): Promise<never> {
   log.warn("the vendor has decommissioned this machine");
   const ack = await client.decommissionAck({ licenseKey: license.licenseKey });
   if (ack.class !== "verified") log.warn(`decommission acknowledgement failed: ${ack.class === "rejected" ? ack.message : ack.reason}`);
@@ -143,12 +133,12 @@ async function decommission(session: MachineSession, client: DrmClient, license:
 }
 
 /** The whole STANDARD flow: steps 1–6, then launch with the heartbeat loop until the end. */
-export async function runStandard(license: License, orgKey: OrgKey, request: LaunchRequest, options: RunOptions): Promise<number> {
+export async function runStandard(license: StandardLicense, orgKey: OrgKey, request: LaunchRequest, options: RunOptions): Promise<number> {
   const start = await startStandard(license, orgKey, { ...options, offlineWindow: true }, request.shutdown);
   const { session, client } = start;
   let { state, online } = start;
   let decommissioned = false;
-  const intervalMs = (license.heartbeatIntervalMinutes as number) * minuteMs();
+  const intervalMs = license.heartbeatIntervalMinutes * minuteMs();
 
   const heartbeat = (stopping: Promise<void>): Promise<Outcome | undefined> =>
     Promise.race([

@@ -19,7 +19,7 @@ export function scheduleAfter(delayMs: number, fn: () => void): Timer {
   return { cancel: () => clearTimeout(handle) };
 }
 
-/** A promise that resolves after `ms`, unless `cancelled` settles first. */
+/** A promise that resolves after `ms`, however long (a floating seat's retry; cancel it with Shutdown.race). */
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => scheduleAfter(ms, resolve));
 }

@@ -3,14 +3,16 @@
 // the state lock. Reports tampering as a value; what to do about it is the caller's policy.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { errno } from "../errno.ts";
 import { InternalError } from "../errors.ts";
 import { recordOsBackend } from "../keystore/backend-record.ts";
-import { decodeText, Entry, type EntryName, encodeText, type Keystore, UnreadableEntryError } from "../keystore/keystore.ts";
+import { Entry, type EntryName, type Keystore, UnreadableEntryError } from "../keystore/keystore.ts";
 import { defaultFs, ioError, removeFileDurably, type StateFs, writeFileAtomic } from "../storage/atomic-file.ts";
 import { ensureStateDir } from "../storage/location.ts";
 import { DEFAULT_LOCK_TIMEOUT_MS, withLock } from "../storage/lock.ts";
 import { importSealKey, MIN_SEALED_BYTES, seal, unseal } from "../storage/seal.ts";
 import { removeStaleTemps } from "../storage/stale-files.ts";
+import { decodeUtf8, decodeUtf8Lossy, encodeUtf8 } from "../text/utf8.ts";
 import { checkState, type Loaded, type State } from "./state-record.ts";
 
 export const STATE_FILE = "state.enc";
@@ -50,7 +52,7 @@ async function readEntry(keystore: Keystore, name: EntryName): Promise<EntryRead
 function parseGeneration(entry: EntryRead): number | string {
   if (entry.kind === "missing") return "the state generation is missing from the keystore";
   if (entry.kind === "unreadable") return entry.reason;
-  const text = new TextDecoder().decode(entry.bytes);
+  const text = decodeUtf8Lossy(entry.bytes);
   return /^\d{1,15}$/.test(text) ? Number(text) : "the state generation in the keystore is malformed";
 }
 
@@ -68,7 +70,7 @@ export function openStateStore(options: StateStoreOptions): StateStore {
     try {
       return new Uint8Array(readFileSync(path));
     } catch (error) {
-      if ((error as { code?: unknown }).code === "ENOENT") return null;
+      if (errno(error) === "ENOENT") return null;
       throw ioError(`cannot read ${path}`, error);
     }
   }
@@ -92,7 +94,7 @@ export function openStateStore(options: StateStoreOptions): StateStore {
     if (!plain) return tampered(`${path} failed authentication: modified, truncated, or encrypted under another key`);
     let state: State | string;
     try {
-      state = checkState(JSON.parse(decodeText(plain)));
+      state = checkState(JSON.parse(decodeUtf8(plain)));
     } catch {
       state = "not JSON";
     }
@@ -128,9 +130,9 @@ export function openStateStore(options: StateStoreOptions): StateStore {
     const key = await writingKey();
     // The keystore must vouch for a generation before a file carrying it exists, or a
     // crash between the two writes would read back as tampering.
-    if (typeof generation === "string") await keystore.set(Entry.stateGeneration, encodeText(String(base)));
-    writeFileAtomic(stateDir, STATE_FILE, await seal(key, encodeText(JSON.stringify(checked))), fs);
-    await keystore.set(Entry.stateGeneration, encodeText(String(checked.generation)));
+    if (typeof generation === "string") await keystore.set(Entry.stateGeneration, encodeUtf8(String(base)));
+    writeFileAtomic(stateDir, STATE_FILE, await seal(key, encodeUtf8(JSON.stringify(checked))), fs);
+    await keystore.set(Entry.stateGeneration, encodeUtf8(String(checked.generation)));
     return checked;
   }
 

@@ -2,6 +2,7 @@
 // fsync directory), through an fs seam so tests can make writes fail. Knows no formats.
 import * as nodeFs from "node:fs";
 import { join } from "node:path";
+import { errno } from "../errno.ts";
 import { describeError, InternalError } from "../errors.ts";
 
 /** The calls that write the state directory; tests inject failures here. */
@@ -22,7 +23,7 @@ export function randomHex(bytes: number): string {
 
 /** Error text with the path and the errno code, e.g. `cannot write /s/state.enc: ENOSPC: no space left on device`. */
 export function ioError(what: string, error: unknown): InternalError {
-  const code = (error as { code?: unknown })?.code;
+  const code = errno(error);
   const text = describeError(error);
   return new InternalError(`${what}: ${typeof code === "string" && !text.startsWith(code) ? `${code}: ${text}` : text}`);
 }
@@ -71,7 +72,7 @@ export function removeFileDurably(dir: string, name: string, fs: StateFs = defau
   try {
     fs.unlinkSync(join(dir, name));
   } catch (error) {
-    if ((error as { code?: unknown }).code === "ENOENT") return;
+    if (errno(error) === "ENOENT") return;
     throw ioError(`cannot remove ${join(dir, name)}`, error);
   }
   syncDirectory(dir, fs);

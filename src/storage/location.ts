@@ -3,6 +3,7 @@
 import { chmodSync, mkdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, posix, resolve, win32 } from "node:path";
+import { errno } from "../errno.ts";
 import { ConfigError, describeError } from "../errors.ts";
 import { log } from "../log.ts";
 
@@ -36,7 +37,7 @@ export function ensureStateDir(dir: string): void {
     mkdirSync(dir, { recursive: true, mode: DIR_MODE });
   } catch (error) {
     // EEXIST: something that is not a directory is in the way; the check below names it.
-    if ((error as { code?: unknown }).code !== "EEXIST") {
+    if (errno(error) !== "EEXIST") {
       throw new ConfigError(`cannot create the state directory ${dir}: ${describeError(error)} (choose another with --state-dir)`);
     }
   }

@@ -3,7 +3,9 @@
 // broken only by whoever holds "<lock>.break-<nonce>", so two breakers can never both win.
 import { linkSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { errno } from "../errno.ts";
 import { InternalError } from "../errors.ts";
+import { encodeUtf8 } from "../text/utf8.ts";
 import { ioError, randomHex, removeQuietly, writeTempFile } from "./atomic-file.ts";
 import { BOOT_ID, OWN_START, processStartTime, sameBoot } from "./process-identity.ts";
 import { isProcessAlive } from "./stale-files.ts";
@@ -40,7 +42,7 @@ function readToken(path: string): Token | null | undefined {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    if ((error as { code?: unknown }).code === "ENOENT") return undefined;
+    if (errno(error) === "ENOENT") return undefined;
     throw ioError(`cannot read lock ${path}`, error);
   }
   const match = /^(\d+) ([0-9a-f]{12}) (\S+)(?: (\S+))?\n$/.exec(text);
@@ -62,7 +64,7 @@ async function acquire(path: string, deadline: number): Promise<Token> {
   const mine = { pid: process.pid, nonce: randomHex(6), boot: BOOT_ID, start: OWN_START };
   // The token is complete before the lock name exists: a holder killed at any instant leaves a readable lock.
   const text = `${mine.pid} ${mine.nonce} ${mine.boot} ${mine.start}\n`;
-  const temp = writeTempFile(dirname(path), basename(path), new TextEncoder().encode(text));
+  const temp = writeTempFile(dirname(path), basename(path), encodeUtf8(text));
   ours.add(mine.nonce);
   let acquired = false;
   try {
@@ -91,7 +93,7 @@ function tryLink(temp: string, path: string): boolean {
     linkSync(temp, path);
     return true;
   } catch (error) {
-    if ((error as { code?: unknown }).code === "EEXIST") return false;
+    if (errno(error) === "EEXIST") return false;
     throw ioError(`cannot create lock ${path}`, error);
   }
 }

@@ -1,6 +1,7 @@
 // What a killed process leaves in the state directory: temp files named with their
 // writer's pid. Removes only those whose writer is dead; never touches live files.
 import { join } from "node:path";
+import { errno } from "../errno.ts";
 import { defaultFs, removeQuietly, type StateFs, TEMP_PATTERN } from "./atomic-file.ts";
 
 /** True unless the system says no such process exists (EPERM means it exists under another user). */
@@ -10,7 +11,7 @@ export function isProcessAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return (error as { code?: unknown }).code !== "ESRCH";
+    return errno(error) !== "ESRCH";
   }
 }
 

@@ -5,8 +5,9 @@ import type { ConsolaReporter } from "consola/core";
 import { createDrmClient } from "../../src/drm/client.ts";
 import { log } from "../../src/log.ts";
 import type { Fault } from "../support/drm-faults.ts";
-import { type DrmFixture, startDrmFixture, type TestMachine, waitFor } from "../support/drm-fixture.ts";
+import { type DrmFixture, startDrmFixture, type TestMachine } from "../support/drm-fixture.ts";
 import { startDrmServer } from "../support/drm-server.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 let fixture: DrmFixture;
 let machine: TestMachine;
@@ -39,7 +40,7 @@ async function expectHeartbeat(fault: Fault, cls: string, attempts: number, who:
   const outcome = await who.heartbeat();
   expect(outcome.class).toBe(cls as never);
   // Delayed requests are logged when the server finishes them, after the client gave up.
-  await waitFor(`${attempts} heartbeat requests`, async () => (await heartbeats()) >= attempts);
+  await waitFor(async () => (await heartbeats()) >= attempts, `${attempts} heartbeat requests`);
   expect(await heartbeats()).toBe(attempts);
   return outcome;
 }

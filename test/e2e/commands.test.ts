@@ -1,19 +1,21 @@
 // The installer-facing verbs on the compiled test build: activate, status and
 // fingerprint, human and --json, as a vendor's installer would call them.
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runSentinel } from "../support/binary.ts";
 import { VECTORS } from "../support/paths.ts";
-import { endpointsSeen, standardWorld, type World } from "../support/standard-world.ts";
+import { endpointsSeen, type World } from "../support/standard-world.ts";
+import { worldPerTest } from "../support/world-per-test.ts";
 
+/** The current test's world, for the helpers below; worldPerTest stops it. */
 let world: World;
-afterEach(async () => world?.stop());
+const newWorld = worldPerTest();
 const activate = (extra: string[] = []) => runSentinel(["activate", "--license", world.licensePath, ...extra], { env: world.env });
 
 describe("sentinel activate", () => {
   test("activates and checks in without launching; the next run does not activate again", async () => {
-    world = await standardWorld();
+    world = await newWorld();
     const result = await activate(["--json"]);
     expect(result.exitCode).toBe(0);
     const printed = JSON.parse(result.stdout);
@@ -30,7 +32,7 @@ describe("sentinel activate", () => {
   });
 
   test("human output names the machine; offline after activation it may run on grace (0); never activated and offline: 69", async () => {
-    world = await standardWorld();
+    world = await newWorld();
     const online = await activate();
     expect(online.stdout).toStartWith("activated: machine ");
     const offline = await activate(["--server-url", "http://127.0.0.1:9"]);
@@ -43,7 +45,7 @@ describe("sentinel activate", () => {
   });
 
   test("a HARDWARE_BOUND licence needs no activation: 64", async () => {
-    world = await standardWorld();
+    world = await newWorld();
     const result = await runSentinel(["activate", "--license", join(VECTORS, "valid_hardware_bound.lic")], { env: world.env });
     expect(result.exitCode).toBe(64);
     expect(result.stderr).toContain("activate applies to STANDARD licenses only");
@@ -52,7 +54,7 @@ describe("sentinel activate", () => {
 
 describe("sentinel status", () => {
   test("with no state it says so, prints {state: null}, and creates nothing", async () => {
-    world = await standardWorld();
+    world = await newWorld();
     const env = { ...world.env, SENTINEL_STATE_DIR: join(world.dir, "never-used") };
     const human = await runSentinel(["status"], { env });
     expect(human.exitCode).toBe(0);
@@ -62,7 +64,7 @@ describe("sentinel status", () => {
   });
 
   test("after activation it shows the machine, the licence, grace and the keystore", async () => {
-    world = await standardWorld();
+    world = await newWorld();
     await activate();
     const human = await runSentinel(["status"], { env: world.env });
     expect(human.stdout).toContain(`license key:     ${world.licenseKey}`);
@@ -100,7 +102,7 @@ describe("sentinel fingerprint", () => {
 
 describe("spec 12.9: --json prints one document on failure too", () => {
   test("each command's failure: ok false, the exit code and the message, on stdout; success carries ok true", async () => {
-    world = await standardWorld();
+    world = await newWorld();
     const missing = join(world.dir, "missing.lic");
     const cases: Array<[string[], Record<string, string | undefined>, number, string]> = [
       [["verify", "--license", missing, "--json"], {}, 65, `license file not found: ${missing}`],

@@ -1,22 +1,15 @@
 // Deactivation (spec 15.3) end to end on the compiled binary: the seat given back
 // online or by request file, taken by a second machine (another state directory)
 // under max_machines 1; failures keep the state; an old copy of it is refused.
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { cpSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { STATE_FILE } from "../../src/state/store.ts";
-import { standardWorld, type World } from "../support/standard-world.ts";
+import type { World } from "../support/standard-world.ts";
+import { worldPerTest } from "../support/world-per-test.ts";
 import { activateOffline, answerAtServer, payloadOf, sentinel } from "./offline/steps.ts";
 
-const worlds: World[] = [];
-async function world(): Promise<World> {
-  const made = await standardWorld({ license: { max_machines: 1 } });
-  worlds.push(made);
-  return made;
-}
-afterEach(async () => {
-  for (const made of worlds.splice(0)) await made.stop();
-});
+const world = worldPerTest({ license: { max_machines: 1 } });
 
 const activate = (w: World, stateDir = w.stateDir) =>
   sentinel(w, ["activate", "--license", w.licensePath], { SENTINEL_STATE_DIR: stateDir });

@@ -1,23 +1,20 @@
 // `sentinel doctor` (spec 14.4) on the compiled test build: a healthy setup passes
 // every check, nothing on disk changes, and each fault a test can stage is named
 // in the first failing line with the exit code of spec 9.3.
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type RunResult, runSentinel } from "../support/binary.ts";
 import { REPO_ROOT } from "../support/paths.ts";
 import { DRM_HOST, MISSING_PROXY_DAEMON, type ProxyDaemon, startTinyproxy } from "../support/proxy-daemon.ts";
 import { startSentinel } from "../support/sentinel-process.ts";
-import { endpointsSeen, standardWorld, type World } from "../support/standard-world.ts";
+import { endpointsSeen, type World } from "../support/standard-world.ts";
 import { describeNeeding, firstMissing, missingCommand } from "../support/system.ts";
 import { MISSING_OPENSSL, suiteCa } from "../support/test-ca.ts";
+import { worldPerTest } from "../support/world-per-test.ts";
 import { clockShifted } from "./attacks/clock.ts";
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.stop();
-  world = undefined;
-});
+const newWorld = worldPerTest();
 
 const HEALTHY = [
   "key",
@@ -53,7 +50,7 @@ describeNeeding(MISSING_OPENSSL, "sentinel doctor", () => {
   const suite = suiteCa("Doctor Test CA");
 
   async function tlsWorld(names = ["localhost", "127.0.0.1"], urlHost = "localhost", dateSkewMs = 0): Promise<World> {
-    world = await standardWorld({ server: { tls: suite.ca.issue({ names }), urlHost, dateSkewMs } });
+    const world = await newWorld({ server: { tls: suite.ca.issue({ names }), urlHost, dateSkewMs } });
     return world;
   }
   const doctor = (w: World, extra: string[] = [], env: Record<string, string | undefined> = {}) =>

@@ -8,22 +8,25 @@ import { createFileKeystore } from "../../src/keystore/file.ts";
 import { Entry } from "../../src/keystore/keystore.ts";
 import { runSentinel } from "../support/binary.ts";
 import { type SecretService, secretServiceMissing, startSecretService } from "../support/secret-service.ts";
-import { fixtureRunArgs, isAlive, readReport, startSentinel, waitFor } from "../support/sentinel-process.ts";
-import { endpointsSeen, standardWorld, type World } from "../support/standard-world.ts";
+import { fixtureRunArgs, isAlive, readReport, startSentinel } from "../support/sentinel-process.ts";
+import { endpointsSeen, type World } from "../support/standard-world.ts";
 import { describeNeeding, missingCommand, testNeeding } from "../support/system.ts";
+import { waitFor } from "../support/wait-for.ts";
+import { worldPerTest } from "../support/world-per-test.ts";
 import { movingClock } from "./attacks/moving-clock.ts";
 import { expectNothingLost, fillDisk, jamLock, mountMissing, mountTmpfs, remount, snapshot } from "./faults/machine.ts";
 
 const TIMEOUT = 60_000;
+/** The current test's world, for the helpers below; worldPerTest stops it. */
 let world: World;
+const newWorld = worldPerTest();
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const undo of cleanups.splice(0).reverse()) await undo();
-  await world?.stop();
 });
 
 /** A world whose heartbeat interval (720 licence minutes) lasts `minuteMs × 720` ms. */
-const fastWorld = (minuteMs: number) => standardWorld({ minuteMs });
+const fastWorld = (minuteMs: number) => newWorld({ minuteMs });
 
 /** Starts the sentinel with the fixture software waiting, and waits for the software. */
 async function startRunning(w: World) {
@@ -257,7 +260,7 @@ testNeeding(
   async () => {
     // The server keeps the true time and admits the moved clock's timestamps, as a lenient backend would.
     let offsetMs = 0;
-    world = await standardWorld({ minuteMs: 50, requestClock: () => Date.now() + offsetMs }); // interval 720 × 50 ms = 36 s
+    world = await newWorld({ minuteMs: 50, requestClock: () => Date.now() + offsetMs }); // interval 720 × 50 ms = 36 s
     const clock = movingClock(join(world.dir, "clock-offset"));
     const sentinel = await startSentinel(fixtureRunArgs(world.licensePath, world.report, ["wait"]), world.env, clock.wrapper);
     await waitFor(() => readReport(world.report), "the software to start");
@@ -287,7 +290,7 @@ describe("spec 12.3 and 12.6 on the binary", () => {
   test(
     "a machine key lost from the keystore: activates again, same machine id, grace unchanged",
     async () => {
-      world = await standardWorld();
+      world = await newWorld();
       expect((await world.run(["exit", "0"])).exitCode).toBe(0);
       const before = await snapshot(world);
       const keystore = await createFileKeystore({ stateDir: world.stateDir, osMachineId: readFileSync("/etc/machine-id", "utf8") });
@@ -306,7 +309,7 @@ describe("spec 12.3 and 12.6 on the binary", () => {
   test(
     '`"server_url": ""` counts as absent: --server-url is used, and without it 64 asks for it',
     async () => {
-      world = await standardWorld();
+      world = await newWorld();
       const empty = world.mint({ server_url: "" }, "empty-url.lic");
       const args = (extra: string[]) => fixtureRunArgs(empty, world.report, ["exit", "0"], extra);
       expect((await runSentinel(args(["--server-url", world.server.url]), { env: world.env })).exitCode).toBe(0);

@@ -1,27 +1,30 @@
 // Floating seats end to end (spec 16) on the compiled test build, against the
 // reference DRM server with short leases: seats taken before launch, renewed on
 // the monotonic clock, lost at the local deadline, released on every exit.
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { runSentinel } from "../support/binary.ts";
 import type { RequestLogEntry } from "../support/drm-store.ts";
 import { generateKeyPair } from "../support/keys.ts";
 import { signedEnvelope } from "../support/mint.ts";
-import { fixtureRunArgs, isAlive, readReport, type SentinelProcess, startSentinel, waitFor } from "../support/sentinel-process.ts";
-import { standardWorld, type World, type WorldOptions } from "../support/standard-world.ts";
+import { fixtureRunArgs, isAlive, readReport, type SentinelProcess, startSentinel } from "../support/sentinel-process.ts";
+import type { World, WorldOptions } from "../support/standard-world.ts";
 import { missingCommand, testNeeding } from "../support/system.ts";
+import { waitFor } from "../support/wait-for.ts";
+import { worldPerTest } from "../support/world-per-test.ts";
 import { movingClock } from "./attacks/moving-clock.ts";
 
+/** The current test's world, for the helpers below; worldPerTest stops it. */
 let world: World;
-afterEach(async () => world?.stop());
+const newWorld = worldPerTest();
 
 /** A licence minute of 1.2 s: the 5 s between seat requests and renewal retries becomes 100 ms. */
 const FAST_RETRY: WorldOptions = { minuteMs: 1200 };
 const HOUR_MS = 3_600_000;
 
 async function floatingWorld(seats: number, leaseSeconds: number, options: WorldOptions = {}): Promise<World> {
-  const created = await standardWorld({ ...options, payload: { max_concurrent: seats, ...options.payload } });
+  const created = await newWorld({ ...options, payload: { max_concurrent: seats, ...options.payload } });
   await created.server.floating.configure(created.licenseKey, seats, leaseSeconds);
   return created;
 }
@@ -110,7 +113,7 @@ describe("seats", () => {
   });
 
   test("a lease refused otherwise (the server does not float this licence): 77 with the server's message", async () => {
-    world = await standardWorld({ payload: { max_concurrent: 2 } });
+    world = await newWorld({ payload: { max_concurrent: 2 } });
     const result = await world.run(["exit", "0"]);
     expect(result.exitCode).toBe(77);
     expect(result.stderr).toContain("floating seat refused: License is not a floating license.");
@@ -124,7 +127,7 @@ describe("seats", () => {
   });
 
   test("a non-floating licence: no lease call, get_status floating is null", async () => {
-    world = await standardWorld();
+    world = await newWorld();
     expect((await world.run(["exit", "0"])).exitCode).toBe(0);
     expect(readReport(world.report)?.answers[3]).toMatchObject({ state: { floating: null } });
     expect((await world.server.admin.requestLog()).map((entry) => entry.endpoint)).toEqual(["activate", "heartbeat"]);

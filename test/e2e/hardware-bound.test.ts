@@ -9,8 +9,9 @@ import { runSentinel } from "../support/binary.ts";
 import { keyPairFromPem } from "../support/keys.ts";
 import { hardwareBoundPayload, mintLicense } from "../support/mint.ts";
 import { VECTORS } from "../support/paths.ts";
-import { fixtureRunArgs, isAlive, readReport, SOFTWARE, startSentinel, waitFor, workspace } from "../support/sentinel-process.ts";
+import { fixtureRunArgs, isAlive, readReport, SOFTWARE, startSentinel, workspace } from "../support/sentinel-process.ts";
 import { testNeeding } from "../support/system.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 const org = keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
 const expected = (root: string) => readFileSync(join(VECTORS, `${root}.expected`), "utf8").trim();

@@ -1,21 +1,19 @@
 // Spec 14 on the compiled test build: activation and heartbeats over TLS directly,
 // through tinyproxy (CONNECT, Basic, 407, NO_PROXY) and through a TLS-inspecting
 // hop; every failure ends unreachable, with the exit code of spec 9.3 and a named reason.
-import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { startInspectingHop } from "../support/inspecting-hop.ts";
 import { DRM_HOST, hostsWrapper, MISSING_PROXY_DAEMON, type ProxyDaemon, startTinyproxy, writeHostsFile } from "../support/proxy-daemon.ts";
-import { fixtureRunArgs, startSentinel, waitFor } from "../support/sentinel-process.ts";
-import { endpointsSeen, standardWorld, type World } from "../support/standard-world.ts";
+import { fixtureRunArgs, startSentinel } from "../support/sentinel-process.ts";
+import { endpointsSeen, type World } from "../support/standard-world.ts";
 import { describeNeeding } from "../support/system.ts";
 import { EXPIRED, type LeafOptions, MISSING_OPENSSL, makeTestCa, suiteCa } from "../support/test-ca.ts";
+import { waitFor } from "../support/wait-for.ts";
+import { worldPerTest } from "../support/world-per-test.ts";
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.stop();
-  world = undefined;
-});
+const newWorld = worldPerTest();
 
 /** A payload status rewritten in flight, the signature left as it was: what an altering gateway does. */
 function forgeStatus(status: string) {
@@ -36,7 +34,7 @@ describeNeeding(MISSING_OPENSSL, "e2e over TLS", () => {
 
   /** A STANDARD world whose server speaks TLS with a leaf from the test CA, its URL naming `urlHost`. */
   async function tlsWorld(leaf: LeafOptions, urlHost: string, license = {}): Promise<World> {
-    world = await standardWorld({ server: { tls: suite.ca.issue(leaf), urlHost }, license, minuteMs: 1 });
+    const world = await newWorld({ server: { tls: suite.ca.issue(leaf), urlHost }, license, minuteMs: 1 });
     return world;
   }
 

@@ -1,7 +1,7 @@
 // Offline activation (spec 15.1–15.2) end to end on the compiled binary: the
 // request file, the reference server answering it, the response checks, and the
 // offline window with no network at all, including its end while running.
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeBase64url } from "../../src/crypto/base64url.ts";
@@ -12,21 +12,15 @@ import { runSentinel } from "../support/binary.ts";
 import { keyPairFromPem } from "../support/keys.ts";
 import { isoDay } from "../support/mint.ts";
 import { VECTORS } from "../support/paths.ts";
-import { fixtureRunArgs, readReport, startSentinel, waitFor } from "../support/sentinel-process.ts";
-import { ORG, standardWorld, type World } from "../support/standard-world.ts";
+import { fixtureRunArgs, readReport, startSentinel } from "../support/sentinel-process.ts";
+import { ORG, type World } from "../support/standard-world.ts";
 import { firstMissing, missingCommand, testNeeding } from "../support/system.ts";
+import { waitFor } from "../support/wait-for.ts";
+import { worldPerTest } from "../support/world-per-test.ts";
 import { clockShifted } from "./attacks/clock.ts";
 import { activateOffline, answerAtServer, applyResponse, payloadOf, writeRequest, writeSignedResponse } from "./offline/steps.ts";
 
-const worlds: World[] = [];
-async function world(options: Parameters<typeof standardWorld>[0] = {}): Promise<World> {
-  const made = await standardWorld(options);
-  worlds.push(made);
-  return made;
-}
-afterEach(async () => {
-  for (const made of worlds.splice(0)) await made.stop();
-});
+const world = worldPerTest();
 
 const requestsSeen = async (w: World) => (await w.server.admin.requestLog()).map((entry) => entry.endpoint);
 /** The fields a refused response must leave exactly as they were. */

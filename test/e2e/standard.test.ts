@@ -1,23 +1,25 @@
 // The STANDARD flow end to end (spec 8.2–8.4, 8.7) on the compiled test build,
 // against the reference DRM server on loopback, with short licence minutes.
-import { afterEach, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { runSentinel } from "../support/binary.ts";
-import { isAlive, readReport, startSentinel, waitFor } from "../support/sentinel-process.ts";
-import { endpointsSeen, standardWorld, type World } from "../support/standard-world.ts";
+import { isAlive, readReport, startSentinel } from "../support/sentinel-process.ts";
+import { endpointsSeen } from "../support/standard-world.ts";
+import { waitFor } from "../support/wait-for.ts";
+import { worldPerTest } from "../support/world-per-test.ts";
+
+const newWorld = worldPerTest();
 
 const DAY = 86_400;
 const HALF_DAY = 43_200;
-let world: World;
-afterEach(async () => world?.stop());
 
 /** A port nothing listens on: the server is down. */
 const DEAD_SERVER = ["--server-url", "http://127.0.0.1:9"];
 
 describe("activation and the startup heartbeat", () => {
   test("first start activates, heartbeats, then launches; a second start heartbeats first without activating", async () => {
-    world = await standardWorld();
+    const world = await newWorld();
     const first = await world.run(["exit", "0"]);
     expect(first.exitCode).toBe(0);
     expect(await endpointsSeen(world)).toEqual(["activate", "heartbeat"]);
@@ -39,7 +41,7 @@ describe("activation and the startup heartbeat", () => {
   });
 
   test("activation refused (max machines) exits 77 with the server's message", async () => {
-    world = await standardWorld({ license: { max_machines: 1 } });
+    const world = await newWorld({ license: { max_machines: 1 } });
     expect((await world.run(["exit", "0"])).exitCode).toBe(0);
     const other = await runSentinel(["run", "--license", world.licensePath, "--software", "/bin/true"], {
       env: { ...world.env, SENTINEL_STATE_DIR: join(world.dir, "other-machine") },
@@ -49,7 +51,7 @@ describe("activation and the startup heartbeat", () => {
   });
 
   test("activation with the server down exits 69, never on grace", async () => {
-    world = await standardWorld();
+    const world = await newWorld();
     const result = await world.run(["exit", "0"], DEAD_SERVER);
     expect(result.exitCode).toBe(69);
     expect(result.stderr).toContain("activation failed: DRM server unreachable");
@@ -57,7 +59,7 @@ describe("activation and the startup heartbeat", () => {
   });
 
   test("--server-url missing for a licence without server_url exits 64", async () => {
-    world = await standardWorld();
+    const world = await newWorld();
     const path = world.mint({ server_url: undefined }, "no-url.lic");
     const result = await runSentinel(["run", "--license", path, "--software", "/bin/true"], { env: world.env });
     expect(result.exitCode).toBe(64);
@@ -65,7 +67,7 @@ describe("activation and the startup heartbeat", () => {
   });
 
   test("an http:// server URL to a remote host is refused with 64", async () => {
-    world = await standardWorld();
+    const world = await newWorld();
     const result = await world.run(["exit", "0"], ["--server-url", "http://drm.example.com"]);
     expect(result.exitCode).toBe(64);
   });
@@ -73,7 +75,7 @@ describe("activation and the startup heartbeat", () => {
 
 describe("grace", () => {
   test("the server down at startup: runs on grace consuming one interval each start, then refuses with 69", async () => {
-    world = await standardWorld();
+    const world = await newWorld();
     expect((await world.run(["exit", "0"])).exitCode).toBe(0);
     const offline1 = await world.run(["exit", "0"], DEAD_SERVER);
     expect(offline1.exitCode).toBe(0);
@@ -90,7 +92,7 @@ describe("grace", () => {
   });
 
   test("a successful heartbeat keeps the remaining grace unchanged", async () => {
-    world = await standardWorld();
+    const world = await newWorld();
     await world.run(["exit", "0"]);
     await world.run(["exit", "0"], DEAD_SERVER);
     await world.run(["exit", "0"]);
@@ -98,7 +100,7 @@ describe("grace", () => {
   });
 
   test("misses in the loop (4xx, unsigned 200, outage) consume grace until the software is stopped with 69", async () => {
-    world = await standardWorld({ minuteMs: 1 });
+    const world = await newWorld({ minuteMs: 1 });
     const sentinel = await world.start(["wait"]);
     await waitFor(() => readReport(world.report), "the software to start");
     await world.server.admin.injectFault({ kind: "http-400-json", message: "nope" }, 1);
@@ -110,7 +112,7 @@ describe("grace", () => {
   });
 
   test("once exhausted, a single miss after successful heartbeats stops the software", async () => {
-    world = await standardWorld();
+    const world = await newWorld();
     await world.run(["exit", "0"]);
     await world.run(["exit", "0"], DEAD_SERVER);
     await world.run(["exit", "0"], DEAD_SERVER);
@@ -126,7 +128,7 @@ describe("grace", () => {
   });
 
   test("a bad signature or a wrong nonce is never obeyed: a forged REVOKED is a miss", async () => {
-    world = await standardWorld({ minuteMs: 1 });
+    const world = await newWorld({ minuteMs: 1 });
     const sentinel = await world.start(["wait"]);
     await waitFor(() => readReport(world.report), "the software to start");
     await world.server.admin.injectFault({ kind: "bad-signature" }, 2);
@@ -145,7 +147,7 @@ describe("verdicts from the server", () => {
     ["EXPIRED", "license has expired"],
     ["SUSPENDED", "license is suspended — contact your vendor"],
   ] as const)("%s at startup: never launched, 77", async (status, message) => {
-    world = await standardWorld();
+    const world = await newWorld();
     await world.run(["exit", "0"]);
     await world.server.admin.setLicenseStatus(world.licenseKey, status);
     const result = await world.run(["exit", "0"], []);
@@ -157,7 +159,7 @@ describe("verdicts from the server", () => {
     ["REVOKED", "license has been revoked"],
     ["SUSPENDED", "license is suspended — contact your vendor"],
   ] as const)("%s mid-run: stopped, 77", async (status, message) => {
-    world = await standardWorld({ minuteMs: 5 });
+    const world = await newWorld({ minuteMs: 5 });
     const sentinel = await world.start(["wait"]);
     const seen = await waitFor(() => readReport(world.report), "the software to start");
     await world.server.admin.setLicenseStatus(world.licenseKey, status);
@@ -167,7 +169,7 @@ describe("verdicts from the server", () => {
   });
 
   test.each(["status", "flag"] as const)("decommission (%s form): acknowledged, state deleted, 77", async (form) => {
-    world = await standardWorld({ minuteMs: 5 });
+    const world = await newWorld({ minuteMs: 5 });
     const sentinel = await world.start(["wait"]);
     await waitFor(() => readReport(world.report), "the software to start");
     const machineId = (await world.status())?.machine_id as string;
@@ -180,7 +182,7 @@ describe("verdicts from the server", () => {
   });
 
   test("a licence-key change re-activates with full grace and the same machine id", async () => {
-    world = await standardWorld();
+    const world = await newWorld();
     await world.run(["exit", "0"]);
     await world.run(["exit", "0"], DEAD_SERVER);
     const before = await world.status();
@@ -203,7 +205,7 @@ describe("verdicts from the server", () => {
 
 describe("signals and exits", () => {
   test.each(["SIGTERM", "SIGINT"] as const)("%s mid-run: software stopped, state saved, socket gone, its exit code", async (signal) => {
-    world = await standardWorld();
+    const world = await newWorld();
     const sentinel = await world.start(["wait"]);
     const seen = await waitFor(() => readReport(world.report), "the software to start");
     const generation = (await world.status())?.generation as number;
@@ -216,13 +218,13 @@ describe("signals and exits", () => {
   });
 
   test("the software exiting on its own ends the sentinel with its code", async () => {
-    world = await standardWorld();
+    const world = await newWorld();
     expect((await world.run(["exit", "7"])).exitCode).toBe(7);
   });
 
   test("two sentinels at once on one machine run their own child and socket and lose no grace update", async () => {
     // 60-minute intervals of 1 ms: both loops beat every few milliseconds, interleaved.
-    world = await standardWorld({ minuteMs: 1, license: { heartbeat_interval_minutes: 60 } });
+    const world = await newWorld({ minuteMs: 1, license: { heartbeat_interval_minutes: 60 } });
     expect((await world.run(["exit", "0"])).exitCode).toBe(0);
     const reports = [join(world.dir, "a.json"), join(world.dir, "b.json")];
     const software = join(import.meta.dir, "fixtures/software.sh");

@@ -1,8 +1,9 @@
 // What the DRM fuzz targets send and expect: one request's nonce, machine and licence,
 // the genuine response payload, and values that nearly match them. Test-side only.
 import fc from "fast-check";
-import { decodeUtf8, parseJsonObject } from "../../src/crypto/signed-envelope.ts";
+import { parseJsonObject } from "../../src/crypto/signed-envelope.ts";
 import type { ExpectedResponse } from "../../src/drm/response.ts";
+import { decodeUtf8OrNull } from "../../src/text/utf8.ts";
 import { org } from "./license-oracle.ts";
 
 // Digit-only machine id and licence key, so that numbers-for-strings are near misses.
@@ -48,6 +49,6 @@ export const nearMisses = fc.constantFrom<unknown>(
 
 /** The body as a JSON object, read the way the client reads it; null when it is not one. */
 export function jsonObjectOf(body: Uint8Array): Record<string, unknown> | null {
-  const text = decodeUtf8(body);
+  const text = decodeUtf8OrNull(body);
   return text === null ? null : parseJsonObject(text);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { compactJson, createRequestHandler, type StatusSnapshot } from "../../src/ipc/protocol.ts";
+import { createRequestHandler, type StatusSnapshot } from "../../src/ipc/protocol.ts";
+import { compactJson } from "../../src/text/raw-json.ts";
 import { FEATURES_JSON, HARDWARE_LICENSE, ONLINE, STANDARD_LICENSE } from "./sample.ts";
 
 const utf8 = new TextEncoder();

@@ -3,8 +3,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { publicPointOf } from "../../src/crypto/es256.ts";
 import { parsePrivateKeyPem } from "../../src/crypto/pem.ts";
-import { Entry, encodeText } from "../../src/keystore/keystore.ts";
+import { Entry } from "../../src/keystore/keystore.ts";
 import { loadOrCreateMachineKey } from "../../src/keystore/machine-key.ts";
+import { encodeUtf8 } from "../../src/text/utf8.ts";
 import { fileKeystore, lines, MACHINE_B, removeTempRoots, tempRoot } from "../state/helpers.ts";
 
 afterAll(removeTempRoots);
@@ -54,8 +55,8 @@ describe("security: a stored key that cannot be used is replaced, not trusted", 
   });
 
   for (const [name, value] of [
-    ["not PEM", encodeText("hello")],
-    ["a public key", encodeText("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")],
+    ["not PEM", encodeUtf8("hello")],
+    ["a public key", encodeUtf8("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")],
     ["not UTF-8", new Uint8Array([0xff, 0xfe, 0x00])],
   ] as const) {
     test(name, async () => {

@@ -12,7 +12,7 @@ import { LicenseError } from "../../src/errors.ts";
 import { verifyLicenseBytes } from "../../src/license/load.ts";
 import { canonicalJson } from "../support/canonical-json.ts";
 import { keyPairFromPem } from "../support/keys.ts";
-import { hardwareBindingPayload, hardwareBoundPayload, isoDay, mintLicense, standardPayload } from "../support/mint.ts";
+import { hardwareBindingPayload, hardwareBoundOf, hardwareBoundPayload, isoDay, mintLicense, standardPayload } from "../support/mint.ts";
 import { VECTORS } from "../support/paths.ts";
 
 const orgPoint = parsePublicKeyPem(readFileSync(join(VECTORS, "org_public.pem"), "utf8"));
@@ -29,11 +29,11 @@ function verifyText(payloadJson: string) {
   // Minted from raw JSON text where a test needs `2.0` or key order the canonical writer would not produce.
   const payload = encodeBase64url(new TextEncoder().encode(payloadJson));
   const sig = encodeBase64url(signEs256(payload, org.secret));
-  return verifyLicenseBytes(new TextEncoder().encode(JSON.stringify({ alg: "ES256", payload, sig })), orgPoint, isoDay());
+  return hardwareBoundOf(verifyLicenseBytes(new TextEncoder().encode(JSON.stringify({ alg: "ES256", payload, sig })), orgPoint, isoDay()));
 }
 
 const verify = (payload: Record<string, unknown>) =>
-  verifyLicenseBytes(new TextEncoder().encode(mintLicense(payload, org.secret)), orgPoint, isoDay());
+  hardwareBoundOf(verifyLicenseBytes(new TextEncoder().encode(mintLicense(payload, org.secret)), orgPoint, isoDay()));
 
 function refusal(payload: Record<string, unknown>): string {
   try {

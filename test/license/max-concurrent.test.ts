@@ -6,13 +6,13 @@ import { parsePublicKeyPem } from "../../src/crypto/pem.ts";
 import { verifyLicenseBytes } from "../../src/license/load.ts";
 import { PyFloat } from "../support/canonical-json.ts";
 import { keyPairFromPem } from "../support/keys.ts";
-import { hardwareBoundPayload, isoDay, mintLicense, standardPayload } from "../support/mint.ts";
+import { hardwareBoundPayload, isoDay, mintLicense, standardOf, standardPayload } from "../support/mint.ts";
 import { VECTORS } from "../support/paths.ts";
 
 const orgPoint = parsePublicKeyPem(readFileSync(join(VECTORS, "org_public.pem"), "utf8"));
 const org = keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
 const verify = (payload: Record<string, unknown>) =>
-  verifyLicenseBytes(new TextEncoder().encode(mintLicense(payload, org.secret)), orgPoint, isoDay());
+  standardOf(verifyLicenseBytes(new TextEncoder().encode(mintLicense(payload, org.secret)), orgPoint, isoDay()));
 
 describe("max_concurrent", () => {
   test("a floating STANDARD licence carries it", () => {

@@ -4,21 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UsageError } from "../../src/errors.ts";
 import { launchSoftware } from "../../src/process/child.ts";
+import { waitFor } from "../support/wait-for.ts";
 import { HARNESS_SOCKET } from "./fixtures/launch-harness.ts";
 
 const FIXTURES = join(import.meta.dir, "fixtures");
 const fixture = (name: string) => join(FIXTURES, name);
 const dir = mkdtempSync(join(tmpdir(), "sentinel-child-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Polls until `ready()` holds; the deadline only bounds a failure, nothing is timed. */
-async function waitFor(ready: () => boolean, what: string, deadlineMs = 10_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (!ready()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(10);
-  }
-}
 
 const alive = (pid: number): boolean => {
   try {

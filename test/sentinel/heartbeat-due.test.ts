@@ -3,6 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { type ClockReading, msUntilDue, nextWakeMs } from "../../src/sentinel/heartbeat-due.ts";
 import { createHeartbeatLoop } from "../../src/sentinel/heartbeat-loop.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 const HOUR = 3_600_000;
 const finished: ClockReading = { mono: 1_000, wall: 1_800_000_000_000 };
@@ -50,14 +51,17 @@ describe("the loop looks at both clocks at every check", () => {
     test(name, async () => {
       const reading = { mono: 0, wall: 1_800_000_000_000 };
       let beats = 0;
-      const clock = { read: () => ({ ...reading }) };
+      let reads = 0;
+      const clock = { read: () => (reads++, { ...reading }) };
       const loop = createHeartbeatLoop(HOUR, { onFailure: () => {}, checkMs: 2, clock }, async () => void beats++);
       loop.start();
       move(reading, meanwhile);
-      await Bun.sleep(20);
+      // Five wall checks on the moved clock (not a fixed sleep): none of them finds a beat due.
+      const seen = reads;
+      await waitFor(() => reads >= seen + 5, "five wall checks");
       expect(beats).toBe(0);
       move(reading, then);
-      while (beats === 0) await Bun.sleep(2);
+      await waitFor(() => beats > 0, "the beat now due");
       await loop.stop();
       expect(beats).toBe(1);
     });

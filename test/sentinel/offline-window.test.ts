@@ -1,13 +1,14 @@
 // The offline window rules (spec 15.2) as a table: today judged against the later
 // of the clock and last_seen, the window's owner, the accepted response, renewals.
 import { describe, expect, test } from "bun:test";
-import type { License } from "../../src/license/validate.ts";
+import type { StandardLicense } from "../../src/license/validate.ts";
 import { acceptOfflineActivation, awaitOfflineResponse, offlineWindow } from "../../src/sentinel/offline-window.ts";
-import { type SentinelState, startingState } from "../../src/sentinel/policy.ts";
+import { startingState } from "../../src/sentinel/policy.ts";
+import type { State } from "../../src/state/state-record.ts";
 
 const at = (iso: string) => Date.parse(iso) / 1000;
 const NOW = at("2026-06-10T12:00:00Z");
-const base: SentinelState = {
+const base: State = {
   machine_id: "9b2f1c4e-8a7d-4f3b-9c2e-1d5a6b7c8d9e",
   activated: true,
   license_key: "LK-1",
@@ -20,7 +21,7 @@ const base: SentinelState = {
 };
 
 describe("offlineWindow", () => {
-  const cases: [string, Partial<SentinelState>, number, ReturnType<typeof offlineWindow>][] = [
+  const cases: [string, Partial<State>, number, ReturnType<typeof offlineWindow>][] = [
     ["well inside", {}, NOW, { kind: "inside", until: "2026-06-20" }],
     ["the last day, one second before midnight", {}, at("2026-06-20T23:59:59Z"), { kind: "inside", until: "2026-06-20" }],
     ["the first second of the day after", {}, at("2026-06-21T00:00:00Z"), { kind: "ended", until: "2026-06-20" }],
@@ -59,7 +60,7 @@ describe("accepting a response and renewing", () => {
   });
 
   test("a licence change drops the window and the pending request with the activation (8.2 step 4)", () => {
-    const license = { licenseKey: "LK-2", heartbeatGracePeriodDays: 1, heartbeatIntervalMinutes: 60 } as License;
+    const license = { licenseKey: "LK-2", heartbeatGracePeriodDays: 1, heartbeatIntervalMinutes: 60 } as StandardLicense;
     const loaded = { kind: "ok" as const, state: { ...base, pending_offline_nonce: "1c8e6d2f-3b4e-4f60-9bac-1d2e3f4a5b6c" } };
     const next = startingState(loaded, license, NOW);
     expect(next).toMatchObject({ activated: false, license_key: "LK-2", machine_id: base.machine_id });

@@ -1,15 +1,16 @@
 import { describe, expect, test } from "bun:test";
-import type { License } from "../../src/license/validate.ts";
+import type { StandardLicense } from "../../src/license/validate.ts";
 import {
   type CallOutcome,
   clockTurnedBack,
   decideActivation,
   decideHeartbeat,
+  decideStartup,
   msUntilExpiry,
-  type SentinelState,
   startingState,
   statusVerdict,
 } from "../../src/sentinel/policy.ts";
+import type { State } from "../../src/state/state-record.ts";
 
 const HOUR = 3600;
 const license = {
@@ -17,9 +18,9 @@ const license = {
   licenseType: "STANDARD",
   heartbeatIntervalMinutes: 60,
   heartbeatGracePeriodDays: 1,
-} as License;
+} as StandardLicense;
 const NOW = 1_800_000_000;
-const base: SentinelState = {
+const base: State = {
   machine_id: "m-1",
   activated: true,
   license_key: "LK-1",
@@ -72,7 +73,7 @@ describe("starting state", () => {
 });
 
 describe("heartbeat decisions", () => {
-  const cases: Array<[string, Partial<SentinelState>, CallOutcome, "startup" | "loop", string, Partial<SentinelState>]> = [
+  const cases: Array<[string, Partial<State>, CallOutcome, "startup" | "loop", string, Partial<State>]> = [
     [
       "verified ACTIVE continues and consumes nothing",
       {},
@@ -192,6 +193,45 @@ describe("activation", () => {
       message: "activation refused: license status SUSPENDED",
     });
   });
+});
+
+describe("decideStartup: the clock and the saved state, before any server contact", () => {
+  const day = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
+  const expiring = { ...license, expiryDate: day(NOW) };
+  const cases: [string, Partial<State>, StandardLicense, ReturnType<typeof decideStartup>][] = [
+    ["clock ahead of last_seen: nothing to say", {}, license, { clockTurnedBack: false }],
+    ["an hour behind last_seen is still slack", { last_seen: NOW + HOUR }, license, { clockTurnedBack: false }],
+    ["more than an hour behind: turned back", { last_seen: NOW + HOUR + 1 }, license, { clockTurnedBack: true }],
+    [
+      "turned back past the expiry day: expired, judged on last_seen",
+      { last_seen: NOW + 2 * 86_400 },
+      expiring,
+      { clockTurnedBack: true, refusal: `license has expired (expiry: ${day(NOW)})` },
+    ],
+    [
+      "last_seen past expiry but the clock not turned back: the licence check already judged today",
+      {},
+      expiring,
+      { clockTurnedBack: false },
+    ],
+    ["inside an offline window", { offline_until: day(NOW) }, license, { clockTurnedBack: false, offlineUntil: day(NOW) }],
+    ["an offline window that has ended", { offline_until: day(NOW - 86_400) }, license, { clockTurnedBack: false }],
+    [
+      "a clock turned back cannot reopen an offline window",
+      { offline_until: day(NOW), last_seen: NOW + 86_400 },
+      license,
+      { clockTurnedBack: true },
+    ],
+    [
+      "an offline window of another licence is not this one's",
+      { offline_until: day(NOW), license_key: "LK-0" },
+      license,
+      { clockTurnedBack: false },
+    ],
+  ];
+  for (const [name, change, licence, expected] of cases) {
+    test(name, () => expect(decideStartup({ ...base, ...change }, licence, NOW)).toEqual(expected));
+  }
 });
 
 describe("clock and expiry", () => {

@@ -1,12 +1,13 @@
 // Supervision in-process (spec 8.6, 8.7): expiry while running, stop reasons,
 // one cleanup. The clock is injected; the child, socket and timers are real.
-import { beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DeniedError, UnavailableError } from "../../src/errors.ts";
-import { Interrupted, Shutdown } from "../../src/sentinel/shutdown.ts";
+import { DeniedError, Interrupted, UnavailableError } from "../../src/errors.ts";
+import { Shutdown } from "../../src/sentinel/shutdown.ts";
 import { type SuperviseOptions, superviseSoftware } from "../../src/sentinel/supervise.ts";
+import { waitFor } from "../support/wait-for.ts";
 
 const license = {
   licenseKey: "LK-1",
@@ -19,10 +20,18 @@ const license = {
 const status = () => ({ online: true, lastHeartbeatSuccess: null, graceRemainingSeconds: 0, graceExhausted: false });
 const endOfExpiryDay = Date.parse("2030-06-02T00:00:00Z");
 let socketDir: string;
+const runtimeDirBefore = process.env.XDG_RUNTIME_DIR;
 
 beforeAll(() => {
   process.env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), "sentinel-supervise-"));
   socketDir = join(process.env.XDG_RUNTIME_DIR, "sentinel-drm");
+});
+// The rest of the run (other files in the same process) sees the environment it had.
+afterAll(() => {
+  const runtimeDir = process.env.XDG_RUNTIME_DIR;
+  if (runtimeDirBefore === undefined) delete process.env.XDG_RUNTIME_DIR;
+  else process.env.XDG_RUNTIME_DIR = runtimeDirBefore;
+  if (runtimeDir) rmSync(runtimeDir, { recursive: true, force: true });
 });
 
 function options(overrides: Partial<SuperviseOptions> = {}): SuperviseOptions {
@@ -59,7 +68,7 @@ describe("supervision", () => {
     const shutdown = new Shutdown();
     const background = { started: 0, stopped: 0, start: () => void background.started++, stop: async () => void background.stopped++ };
     const run = superviseSoftware(options({ shutdown, background }));
-    await Bun.sleep(50);
+    await waitFor(() => background.started === 1, "the software to run with its background work");
     shutdown.request({ kind: "licence", error: new UnavailableError("grace period exhausted — shutting down") });
     await expect(run).rejects.toThrow("grace period exhausted — shutting down");
     expect(background.started).toBe(1);

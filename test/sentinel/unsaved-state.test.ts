@@ -5,7 +5,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, renameSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
 import { ExitCode } from "../../src/errors.ts";
-import type { License } from "../../src/license/validate.ts";
+import type { StandardLicense } from "../../src/license/validate.ts";
 import { openMachineSession } from "../../src/sentinel/machine-session.ts";
 import { type CallOutcome, decideHeartbeat } from "../../src/sentinel/policy.ts";
 import { StateSaveError } from "../../src/sentinel/save-failure.ts";
@@ -18,7 +18,7 @@ const license = {
   licenseType: "STANDARD",
   heartbeatIntervalMinutes: 480,
   heartbeatGracePeriodDays: 1,
-} as License;
+} as StandardLicense;
 const down: CallOutcome = { class: "unreachable", reason: "connection refused" };
 const revoked: CallOutcome = { class: "verified", status: "REVOKED", decommission: false };
 const miss = (outcome: CallOutcome) => (current: Parameters<typeof decideHeartbeat>[0], now: number) =>

@@ -36,17 +36,6 @@ export function listDir(dir: string): string[] {
   return readdirSync(dir).sort();
 }
 
-/** Resolves when `check` returns a value other than undefined; fails after `ms`. */
-export async function pollUntil<T>(check: () => T | undefined | Promise<T | undefined>, ms = 10_000, what = "condition"): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(5);
-  }
-}
-
 /** Lines a child writes on stdout, as they arrive. */
 export async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder();

@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { copyFileSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Entry, encodeText } from "../../src/keystore/keystore.ts";
+import { Entry } from "../../src/keystore/keystore.ts";
 import { freshState, type Loaded, type State, tamperedState } from "../../src/state/state-record.ts";
 import { STATE_FILE } from "../../src/state/store.ts";
+import { encodeUtf8 } from "../../src/text/utf8.ts";
 import { fileKeystore, fileStore, listDir, MACHINE_A, MACHINE_B, removeTempRoots, tempRoot } from "./helpers.ts";
 
 afterAll(removeTempRoots);
@@ -155,7 +156,7 @@ describe("security: tampering is reported with what happened", () => {
     const keystore = await fileKeystore(stateDir);
     await keystore.delete(Entry.stateGeneration);
     expect(reasonOf(await store.read())).toBe("the state generation is missing from the keystore");
-    await keystore.set(Entry.stateGeneration, encodeText("1e3"));
+    await keystore.set(Entry.stateGeneration, encodeUtf8("1e3"));
     expect(reasonOf(await store.read())).toBe("the state generation in the keystore is malformed");
   });
 

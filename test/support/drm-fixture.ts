@@ -53,12 +53,3 @@ export async function startDrmFixture(options: { server?: DrmServerOptions; lice
     stop: () => server.stop(),
   };
 }
-
-/** Polls `probe` until it returns true or the deadline passes (then fails with `what`). */
-export async function waitFor(what: string, probe: () => Promise<boolean> | boolean, deadlineMs = 5000): Promise<void> {
-  const end = Date.now() + deadlineMs;
-  while (!(await probe())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(10);
-  }
-}

@@ -2,6 +2,7 @@
 // vendor's backend produces them. Test-side only.
 import { encodeBase64url } from "../../src/crypto/base64url.ts";
 import { signEs256 } from "../../src/crypto/es256.ts";
+import type { HardwareBoundLicense, License, StandardLicense } from "../../src/license/validate.ts";
 import { canonicalJson } from "./canonical-json.ts";
 
 /** `{"payload", "sig"}` over the canonical JSON of `payload`. */
@@ -52,4 +53,16 @@ export function hardwareBoundPayload(fingerprint: string, overrides: Record<stri
 export function hardwareBindingPayload(binding: Record<string, unknown>, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const { hardware_fingerprint: _f, ...rest } = hardwareBoundPayload("", { license_key: "LK-TEST-BINDING-V2" });
   return { ...rest, hardware_binding: binding, ...overrides };
+}
+
+/** The licence, known to be STANDARD (a test fails here otherwise). */
+export function standardOf(license: License): StandardLicense {
+  if (license.licenseType !== "STANDARD") throw new Error(`expected a STANDARD licence, got ${license.licenseType}`);
+  return license;
+}
+
+/** The licence, known to be HARDWARE_BOUND (a test fails here otherwise). */
+export function hardwareBoundOf(license: License): HardwareBoundLicense {
+  if (license.licenseType !== "HARDWARE_BOUND") throw new Error(`expected a HARDWARE_BOUND licence, got ${license.licenseType}`);
+  return license;
 }

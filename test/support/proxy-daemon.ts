@@ -6,8 +6,8 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IS_ROOT } from "./other-user.ts";
-import { waitFor } from "./sentinel-process.ts";
 import { firstMissing, missingCommand } from "./system.ts";
+import { waitFor } from "./wait-for.ts";
 
 /** The name the TLS tests give the DRM server: not loopback by name, so it may be proxied (spec 14.2). */
 export const DRM_HOST = "drm.sentinel.test";

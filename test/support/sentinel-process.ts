@@ -54,20 +54,8 @@ export async function startSentinel(
   return { proc, exited, stdout: () => out.join(""), stderr: () => err.join("") };
 }
 
-/** Polls `check` until it returns a value (not undefined/false) or the deadline passes. */
-export async function waitFor<T>(
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(20);
-  }
-}
+// bench/ imports waitFor from here.
+export { waitFor } from "./wait-for.ts";
 
 export interface SoftwareReport {
   pid: number;

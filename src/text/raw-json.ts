@@ -1,6 +1,7 @@
-// Raw text of each top-level member of a JSON object, so that values reach the
-// software exactly as signed (integers above 2^53, `1.0`) and so that `1.0` can
-// be told apart from `1`. Runs only on text JSON.parse has already accepted.
+// JSON read as text, never re-serialised: the raw text of each top-level member, so
+// values reach the software exactly as signed (integers above 2^53, `1.0`) and `1.0`
+// can be told apart from `1`; and compaction that keeps every token byte for byte.
+// Runs only on text JSON.parse has already accepted; the one JSON string scanner.
 
 const WHITESPACE = new Set([" ", "\t", "\n", "\r"]);
 
@@ -51,4 +52,24 @@ export function rawMembers(objectText: string): Map<string, string> {
     i = skipWhitespace(objectText, valueEnd) + 1;
   }
   return members;
+}
+
+/**
+ * Strips insignificant whitespace outside strings, leaving every token byte for byte,
+ * so a signed `features` that was pretty-printed still fits on one response line.
+ */
+export function compactJson(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; ) {
+    const c = text[i] as string;
+    if (c === '"') {
+      const end = skipString(text, i);
+      out += text.slice(i, end);
+      i = end;
+    } else {
+      if (!WHITESPACE.has(c)) out += c;
+      i++;
+    }
+  }
+  return out;
 }
