@@ -12,9 +12,10 @@ const SRC = join(REPO_ROOT, "src");
  * Lowest first. A module may import its own unit or any unit of a lower layer. A unit that
  * needs a sibling sits a layer above it: hardware below license (a v2 binding names hardware
  * components), license below ipc and state, sentinel's flows below the verbs built on them
- * (doctor, offline), cli.ts below main.ts (the trampoline checks first, then loads the CLI).
+ * (doctor, offline), cli.ts below main.ts; stdio.ts (synchronous writes) below log.ts, which writes through it.
  */
 const LAYERS: string[][] = [
+  ["stdio.ts"],
   ["errors.ts", "errno.ts", "log.ts", "build-info.ts", "platform.ts", "libc.ts", "duration.ts", "text"],
   ["crypto"],
   ["storage", "hardware", "org-key.ts"],

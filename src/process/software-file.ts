@@ -1,8 +1,10 @@
 // The software file (spec 7.1, 12.4): `--software` made absolute once and never looked
 // up in PATH; checked before anything else; opened and hashed immediately before launch,
 // so the launcher can execute the very descriptor whose content was hashed.
+
 import { accessSync, closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { errno } from "../errno.ts";
 import { LicenseError, UsageError } from "../errors.ts";
 
 const CHUNK = 1024 * 1024;
@@ -14,7 +16,7 @@ export function softwarePath(argument: string, cwd = process.cwd()): string {
 }
 
 function describeCode(error: unknown): string {
-  return (error as NodeJS.ErrnoException).code ?? "unknown error";
+  return errno(error) ?? "unknown error";
 }
 
 /** Throws UsageError (64) unless `path` is a regular file we may execute. */
@@ -23,7 +25,7 @@ export function checkExecutable(path: string): void {
   try {
     stats = statSync(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errno(error);
     if (code === "ENOENT" || code === "ENOTDIR") throw new UsageError(`software not found: ${path}`);
     throw new UsageError(`software cannot be inspected: ${path} (${describeCode(error)})`);
   }

@@ -2,7 +2,9 @@
 // exec helper (exec-helper.ts) runs first and executes the descriptor; it says it
 // started on a pipe (fd 3) before it execs. Where it cannot run (no memfd, a sentinel
 // emulated by qemu-user) the descriptor is executed directly, without a parent-death signal.
+
 import { closeSync, readSync } from "node:fs";
+import { errno } from "../errno.ts";
 import { UsageError } from "../errors.ts";
 import { log } from "../log.ts";
 import { retryingEagain } from "../stdio.ts";
@@ -19,7 +21,7 @@ function spawn(argv: string[], options: { env: Env; stdio: Stdio; argv0?: string
   try {
     return Bun.spawn(argv, options) as SoftwareProcess;
   } catch (error) {
-    throw new UsageError(`software cannot be started: ${what} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new UsageError(`software cannot be started: ${what} (${errno(error) ?? String(error)})`);
   }
 }
 
