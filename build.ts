@@ -22,6 +22,8 @@ const TEST_SWITCHES = ["SENTINEL_HW_ROOT", "SENTINEL_TEST_MINUTE_MS"];
 
 export interface BuildOptions {
   orgKeyPem: string;
+  /** Where the key came from, for the refusal message (a file name). */
+  orgKeySource?: string;
   version: string;
   targets: string[];
   outdir: string;
@@ -41,7 +43,11 @@ export const START_JIT_POLICY = 10;
 
 /** Builds every target; returns the paths written. Throws before building anything if the key is unusable. */
 export async function buildSentinel(options: BuildOptions): Promise<string[]> {
-  parsePublicKeyPem(options.orgKeyPem);
+  try {
+    parsePublicKeyPem(options.orgKeyPem);
+  } catch (error) {
+    throw new Error(`unusable organisation key ${options.orgKeySource ?? "(PEM text)"}: ${(error as Error).message}`);
+  }
   for (const target of options.targets)
     if (!TARGETS[target]) throw new Error(`unknown target: ${target} (known: ${Object.keys(TARGETS).join(", ")})`);
   mkdirSync(options.outdir, { recursive: true });
@@ -101,14 +107,10 @@ if (import.meta.main) {
   try {
     if (!keyFile) throw new Error("--org-key <pem file> (or ORG_PUBLIC_KEY_PEM_FILE) is required");
     const orgKeyPem = readFileSync(keyFile, "utf8");
-    try {
-      parsePublicKeyPem(orgKeyPem);
-    } catch (error) {
-      throw new Error(`unusable organisation key ${keyFile}: ${(error as Error).message}`);
-    }
     const pkg = JSON.parse(readFileSync(resolve(import.meta.dir, "package.json"), "utf8")) as { version: string };
     const built = await buildSentinel({
       orgKeyPem,
+      orgKeySource: keyFile,
       version: values.version ?? pkg.version,
       targets: values.target ?? Object.keys(TARGETS),
       outdir: values.outdir,
