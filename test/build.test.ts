@@ -68,7 +68,7 @@ describe("build.ts", () => {
     rmSync(outdir, { recursive: true });
   });
 
-  test("the version and key are embedded; the env var can name the key", () => {
+  testNeeding(missingCompiler, "the version and key are embedded; the env var can name the key", () => {
     const outdir = join(work, "host");
     const result = Bun.spawnSync(
       [

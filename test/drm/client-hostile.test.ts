@@ -9,6 +9,8 @@ import { log } from "../../src/log.ts";
 import type { Fault } from "../support/drm-faults.ts";
 import { type DrmFixture, startDrmFixture, type TestMachine } from "../support/drm-fixture.ts";
 import { generateKeyPair } from "../support/keys.ts";
+import { testNeeding } from "../support/system.ts";
+import { MISSING_OPENSSL } from "../support/test-ca.ts";
 
 let fixture: DrmFixture;
 let machine: TestMachine;
@@ -76,7 +78,7 @@ describe("broken transports", () => {
     });
   });
 
-  test("an untrusted TLS certificate is unreachable, not accepted", async () => {
+  testNeeding(MISSING_OPENSSL, "an untrusted TLS certificate is unreachable, not accepted", async () => {
     const dir = await mkdtemp(join(tmpdir(), "drm-tls-"));
     try {
       const openssl = Bun.spawnSync(

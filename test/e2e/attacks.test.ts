@@ -5,7 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import { chmodSync, copyFileSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { runSentinel } from "../support/binary.ts";
+import { MISSING_EXEC_HELPER, runSentinel } from "../support/binary.ts";
 import { keyPairFromPem } from "../support/keys.ts";
 import { hardwareBoundPayload, isoDay, mintLicense, standardPayload } from "../support/mint.ts";
 import { connectAs, ensureOtherUser, IS_ROOT, OTHER_USER, runAs, testAsOtherUser } from "../support/other-user.ts";
@@ -366,7 +366,8 @@ describe("attacks on the local state", () => {
   });
 });
 
-describe("attacks on the build", () => {
+// Release builds embed the exec helper: they need the host's C compiler.
+describeNeeding(MISSING_EXEC_HELPER, "attacks on the build", () => {
   test.concurrent(
     "attack: SENTINEL_HW_ROOT is ignored by a release build: no fixture fingerprint, and the fixture's licence refused (65)",
     async () => {

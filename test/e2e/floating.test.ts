@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { runSentinel } from "../support/binary.ts";
+import { MISSING_EXEC_HELPER, runSentinel } from "../support/binary.ts";
 import type { RequestLogEntry } from "../support/drm-store.ts";
 import { generateKeyPair } from "../support/keys.ts";
 import { signedEnvelope } from "../support/mint.ts";
@@ -168,19 +168,23 @@ describe("release on every exit path", () => {
     expect(await leases()).toEqual([]);
   });
 
-  test("a SIGKILLed sentinel: its software dies with it, and its seat comes back after the lease length", async () => {
-    world = await floatingWorld(1, 4);
-    const sentinel = await world.start(["wait"]);
-    const seen = await started(sentinel);
-    sentinel.proc.kill("SIGKILL");
-    await sentinel.exited;
-    await waitFor(() => !isAlive(seen.pid), "the software to die with its sentinel");
-    expect(await leases()).toHaveLength(1);
-    const refused = await runSentinel(fixtureRunArgs(world.licensePath, join(world.dir, "b.json"), ["exit", "0"]), { env: world.env });
-    expect(refused.exitCode).toBe(75);
-    await waitFor(async () => (await leases()).length === 0, "the lease to expire", 8000);
-    expect((await world.run(["exit", "0"])).exitCode).toBe(0);
-  });
+  testNeeding(
+    MISSING_EXEC_HELPER,
+    "a SIGKILLed sentinel: its software dies with it, and its seat comes back after the lease length",
+    async () => {
+      world = await floatingWorld(1, 4);
+      const sentinel = await world.start(["wait"]);
+      const seen = await started(sentinel);
+      sentinel.proc.kill("SIGKILL");
+      await sentinel.exited;
+      await waitFor(() => !isAlive(seen.pid), "the software to die with its sentinel");
+      expect(await leases()).toHaveLength(1);
+      const refused = await runSentinel(fixtureRunArgs(world.licensePath, join(world.dir, "b.json"), ["exit", "0"]), { env: world.env });
+      expect(refused.exitCode).toBe(75);
+      await waitFor(async () => (await leases()).length === 0, "the lease to expire", 8000);
+      expect((await world.run(["exit", "0"])).exitCode).toBe(0);
+    },
+  );
 });
 
 describe("renewals", () => {

@@ -3,9 +3,8 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { missingHelperCompiler } from "../../native/compile-exec-helper.ts";
 import { sha256Hex } from "../../src/crypto/sha256.ts";
-import { runSentinel } from "../support/binary.ts";
+import { MISSING_EXEC_HELPER, runSentinel } from "../support/binary.ts";
 import { keyPairFromPem } from "../support/keys.ts";
 import { hardwareBoundPayload, mintLicense } from "../support/mint.ts";
 import { VECTORS } from "../support/paths.ts";
@@ -138,20 +137,16 @@ describe("HARDWARE_BOUND on the compiled binary", () => {
     expect(readdirSync(socketDir(runtimeDir))).toEqual([]);
   });
 
-  testNeeding(
-    missingHelperCompiler(`bun-linux-${process.arch}`),
-    "a SIGKILLed sentinel leaves no running software (Linux parent-death signal)",
-    async () => {
-      const { runtimeDir, report } = workspace();
-      const sentinel = await startSentinel(runArgs(join(VECTORS, "valid_hardware_bound.lic"), report, "wait"), hwEnv("hwroot", runtimeDir));
-      const seen = await waitFor(() => readReport(report), "the software to start");
-      expect(isAlive(seen.pid)).toBe(true);
-      sentinel.proc.kill("SIGKILL");
-      // proc.exited, not sentinel.exited: a surviving software would keep the output pipes open.
-      await sentinel.proc.exited;
-      await waitFor(() => !isAlive(seen.pid), "the software to die with the sentinel", 1000);
-    },
-  );
+  testNeeding(MISSING_EXEC_HELPER, "a SIGKILLed sentinel leaves no running software (Linux parent-death signal)", async () => {
+    const { runtimeDir, report } = workspace();
+    const sentinel = await startSentinel(runArgs(join(VECTORS, "valid_hardware_bound.lic"), report, "wait"), hwEnv("hwroot", runtimeDir));
+    const seen = await waitFor(() => readReport(report), "the software to start");
+    expect(isAlive(seen.pid)).toBe(true);
+    sentinel.proc.kill("SIGKILL");
+    // proc.exited, not sentinel.exited: a surviving software would keep the output pipes open.
+    await sentinel.proc.exited;
+    await waitFor(() => !isAlive(seen.pid), "the software to die with the sentinel", 1000);
+  });
 
   test("the software inherits default signal handling and no descriptors of the sentinel's", async () => {
     const { runtimeDir } = workspace();

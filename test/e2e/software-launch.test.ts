@@ -4,9 +4,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { missingHelperCompiler } from "../../native/compile-exec-helper.ts";
 import { sha256Hex } from "../../src/crypto/sha256.ts";
-import { runSentinel } from "../support/binary.ts";
+import { MISSING_EXEC_HELPER, runSentinel } from "../support/binary.ts";
 import { keyPairFromPem } from "../support/keys.ts";
 import { hardwareBoundPayload, mintLicense } from "../support/mint.ts";
 import { VECTORS } from "../support/paths.ts";
@@ -15,7 +14,6 @@ import { standardWorld } from "../support/standard-world.ts";
 import { testNeeding } from "../support/system.ts";
 
 /** A test build made without the C compiler has no exec helper (build.ts). */
-const noHelper = missingHelperCompiler(`bun-linux-${process.arch}`);
 
 const org = keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
 const FINGERPRINT = readFileSync(join(VECTORS, "hwroot.expected"), "utf8").trim();
@@ -126,7 +124,7 @@ describe("the file hashed is the file run (Linux: the descriptor is executed)", 
     expect(readdirSync(dir)).not.toContain("ran");
   });
 
-  test("a checksummed script is read by its interpreter from the hashed descriptor", async () => {
+  testNeeding(MISSING_EXEC_HELPER, "a checksummed script is read by its interpreter from the hashed descriptor", async () => {
     const { dir, env, licenseWith } = place();
     const software = script(join(dir, "app.sh"), 'echo "script $0"');
     const result = await runSentinel(["run", "--license", licenseWith(sha256Hex(readFileSync(software))), "--software", software], { env });
@@ -134,7 +132,7 @@ describe("the file hashed is the file run (Linux: the descriptor is executed)", 
     expect(result.stdout).toBe("script /dev/fd/4\n");
   });
 
-  testNeeding(noHelper, "a binary inherits neither the descriptor it was run from nor the helper's", async () => {
+  testNeeding(MISSING_EXEC_HELPER, "a binary inherits neither the descriptor it was run from nor the helper's", async () => {
     const { env, licenseWith } = place();
     const result = await runSentinel(
       ["run", "--license", licenseWith(sha256Hex(readFileSync("/bin/ls"))), "--software", "/bin/ls", "--", "/proc/self/fd"],
@@ -149,7 +147,7 @@ describe("the file hashed is the file run (Linux: the descriptor is executed)", 
 });
 
 describe("the software dies with a SIGKILLed sentinel (Linux parent-death signal)", () => {
-  testNeeding(noHelper, "STANDARD: killed within 1 s of the sentinel", async () => {
+  testNeeding(MISSING_EXEC_HELPER, "STANDARD: killed within 1 s of the sentinel", async () => {
     const world = await standardWorld();
     dirs.push(world.dir);
     try {

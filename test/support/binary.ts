@@ -3,11 +3,18 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildSentinel } from "../../build.ts";
+import { missingHelperCompiler } from "../../native/compile-exec-helper.ts";
 import { REPO_ROOT, VECTORS } from "./paths.ts";
 
 const HOST_TARGET = `bun-${process.platform}-${process.arch}`;
 const OUTDIR = join(REPO_ROOT, "dist", "test");
 let building: Promise<string> | undefined;
+
+/**
+ * What this host lacks to build the Linux exec helper (a C compiler): without it a test build
+ * launches without the parent-death signal, and a release build is refused.
+ */
+export const MISSING_EXEC_HELPER = missingHelperCompiler(HOST_TARGET);
 
 /** Path of the test binary, built on first use (set SENTINEL_TEST_BINARY to reuse one). */
 export function testBinary(): Promise<string> {
