@@ -5,10 +5,11 @@
 import type { Outcome } from "../drm/outcome.ts";
 import { UnavailableError } from "../errors.ts";
 import { log } from "../log.ts";
-import { msUntilExpiry } from "./policy.ts";
+import { dayAfterMs } from "./policy.ts";
 import type { Shutdown } from "./shutdown.ts";
 import type { Background } from "./supervise.ts";
-import { scheduleAfter, type Timer } from "./timer.ts";
+import { scheduleAtWallTime, type Timer } from "./timer.ts";
+import { wallCheckMs } from "./timing.ts";
 
 export interface HandoverOptions {
   /** The last offline day (UTC, inclusive). */
@@ -21,7 +22,6 @@ export interface HandoverOptions {
   onFailure(error: unknown): void;
   shutdown: Shutdown;
   loop: Background;
-  nowMs?: () => number;
 }
 
 export function createOfflineHandover(options: HandoverOptions): Background {
@@ -49,10 +49,13 @@ export function createOfflineHandover(options: HandoverOptions): Background {
 
   return {
     start() {
-      const delayMs = msUntilExpiry(until, (options.nowMs ?? Date.now)());
-      timer = scheduleAfter(delayMs, () => {
-        running = handover().catch(options.onFailure);
-      });
+      timer = scheduleAtWallTime(
+        dayAfterMs(until),
+        () => {
+          running = handover().catch(options.onFailure);
+        },
+        { checkMs: wallCheckMs() },
+      );
     },
     async stop() {
       stopped = true;

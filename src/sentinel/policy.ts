@@ -165,7 +165,7 @@ export function decideActivation(state: State, outcome: CallOutcome, now: number
   return { state: { ...recordVerified(state, now, outcome.respondedAt), activated: true }, verdict: { kind: "continue" } };
 }
 
-/** Milliseconds until the UTC day after `expiryDate` begins (spec 8.6). */
-export function msUntilExpiry(expiryDate: string, nowMs: number): number {
-  return Date.parse(`${expiryDate}T00:00:00Z`) + 86_400_000 - nowMs;
+/** When the UTC day after `lastDay` begins (spec 8.6, 15.2): the wall-clock instant a licence or an offline window ends. */
+export function dayAfterMs(lastDay: string): number {
+  return Date.parse(`${lastDay}T00:00:00Z`) + 86_400_000;
 }

@@ -7,9 +7,10 @@ import { startIpcServer } from "../ipc/server.ts";
 import { prepareSocketPath } from "../ipc/socket-path.ts";
 import { log } from "../log.ts";
 import { launchSoftware } from "../process/child.ts";
-import { msUntilExpiry } from "./policy.ts";
+import { dayAfterMs } from "./policy.ts";
 import type { Shutdown } from "./shutdown.ts";
-import { scheduleAfter } from "./timer.ts";
+import { scheduleAtWallTime } from "./timer.ts";
+import { wallCheckMs } from "./timing.ts";
 
 export interface Background {
   /** Starts work that runs while the software does (the heartbeat loop). */
@@ -32,6 +33,7 @@ export interface SuperviseOptions {
   background?: Background;
   /** Last words after the software is gone (STANDARD saves its state). */
   onCleanup?: () => Promise<void>;
+  /** The wall clock licence expiry is judged by (tests pass their own). */
   nowMs?: () => number;
 }
 
@@ -50,8 +52,11 @@ export async function superviseSoftware(options: SuperviseOptions): Promise<numb
       env: { SENTINEL_IPC_SOCKET: socketPath },
     });
     log.info(`software started (pid ${child.pid}), licence socket ${socketPath}`);
-    const untilExpiry = msUntilExpiry(options.license.expiryDate, (options.nowMs ?? Date.now)());
-    expiry = scheduleAfter(untilExpiry, () => shutdown.request({ kind: "licence", error: new DeniedError("license has expired") }));
+    expiry = scheduleAtWallTime(
+      dayAfterMs(options.license.expiryDate),
+      () => shutdown.request({ kind: "licence", error: new DeniedError("license has expired") }),
+      { checkMs: wallCheckMs(), now: options.nowMs },
+    );
     options.background?.start();
     const exited = await Promise.race([child.exited.then((status) => ({ status })), shutdown.requested.then(() => null)]);
     if (exited) {

@@ -6,11 +6,12 @@ import { join } from "node:path";
 import { sha256Hex } from "../../src/crypto/sha256.ts";
 import { MISSING_EXEC_HELPER, runSentinel } from "../support/binary.ts";
 import { keyPairFromPem } from "../support/keys.ts";
-import { hardwareBoundPayload, mintLicense } from "../support/mint.ts";
+import { hardwareBoundPayload, isoDay, mintLicense } from "../support/mint.ts";
 import { VECTORS } from "../support/paths.ts";
 import { fixtureRunArgs, isAlive, readReport, SOFTWARE, startSentinel, workspace } from "../support/sentinel-process.ts";
-import { testNeeding } from "../support/system.ts";
+import { missingCommand, testNeeding } from "../support/system.ts";
 import { waitFor } from "../support/wait-for.ts";
+import { movingClock } from "./attacks/moving-clock.ts";
 
 const org = keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
 const expected = (root: string) => readFileSync(join(VECTORS, `${root}.expected`), "utf8").trim();
@@ -195,3 +196,25 @@ describe("HARDWARE_BOUND on the compiled binary", () => {
     });
   });
 });
+
+testNeeding(
+  missingCommand("faketime", "faketime"),
+  "a wall clock that jumps past the licence's last day (a suspend, as the wall clock sees it) stops the software at the next check: 77",
+  async () => {
+    const { dir, runtimeDir, report } = workspace();
+    // Valid today, its last day; the sentinel's clock then jumps a day ahead while the software runs.
+    const license = join(dir, "today.lic");
+    writeFileSync(license, mintLicense(hardwareBoundPayload(expected("hwroot"), { expiry_date: isoDay(0) }), org.secret));
+    const clock = movingClock(join(dir, "clock-offset"));
+    // One licence minute of 50 ms: the wall clock is looked at every 50 ms instead of every 60 s.
+    const env = { ...hwEnv("hwroot", runtimeDir), SENTINEL_TEST_MINUTE_MS: "50" };
+    const sentinel = await startSentinel(runArgs(license, report, "wait"), env, clock.wrapper);
+    const seen = await waitFor(() => readReport(report), "the software to start");
+    expect(sentinel.proc.exitCode).toBeNull();
+    clock.set(86_400_000);
+    expect(await sentinel.exited).toBe(77);
+    expect(sentinel.stderr()).toContain("license has expired");
+    expect(isAlive(seen.pid)).toBe(false);
+  },
+  30_000,
+);

@@ -3,10 +3,10 @@ import type { StandardLicense } from "../../src/license/validate.ts";
 import {
   type CallOutcome,
   clockTurnedBack,
+  dayAfterMs,
   decideActivation,
   decideHeartbeat,
   decideStartup,
-  msUntilExpiry,
   startingState,
   statusVerdict,
 } from "../../src/sentinel/policy.ts";
@@ -240,8 +240,8 @@ describe("clock and expiry", () => {
     expect(clockTurnedBack({ ...base, last_seen: NOW + HOUR + 1 }, NOW)).toBe(true);
   });
   test("expiry begins at the start of the UTC day after expiry_date", () => {
-    const midnight = Date.parse("2030-06-02T00:00:00Z");
-    expect(msUntilExpiry("2030-06-01", midnight - 1000)).toBe(1000);
-    expect(msUntilExpiry("2030-06-01", midnight)).toBe(0);
+    expect(dayAfterMs("2030-06-01")).toBe(Date.parse("2030-06-02T00:00:00Z"));
+    expect(dayAfterMs("2030-12-31")).toBe(Date.parse("2031-01-01T00:00:00Z"));
+    expect(dayAfterMs("2032-02-28")).toBe(Date.parse("2032-02-29T00:00:00Z"));
   });
 });

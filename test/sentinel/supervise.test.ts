@@ -19,6 +19,11 @@ const license = {
 };
 const status = () => ({ online: true, lastHeartbeatSuccess: null, graceRemainingSeconds: 0, graceExhausted: false });
 const endOfExpiryDay = Date.parse("2030-06-02T00:00:00Z");
+/** A wall clock that runs from `start` as the real one does. */
+const clockFrom = (start: number) => {
+  const offset = start - Date.now();
+  return () => Date.now() + offset;
+};
 let socketDir: string;
 const runtimeDirBefore = process.env.XDG_RUNTIME_DIR;
 
@@ -43,7 +48,7 @@ function options(overrides: Partial<SuperviseOptions> = {}): SuperviseOptions {
     socketId: "abc123",
     license,
     status,
-    nowMs: () => endOfExpiryDay - 3_600_000,
+    nowMs: clockFrom(endOfExpiryDay - 3_600_000),
     ...overrides,
   };
 }
@@ -51,7 +56,7 @@ function options(overrides: Partial<SuperviseOptions> = {}): SuperviseOptions {
 describe("supervision", () => {
   test("the licence expiring while the software runs stops it with 77 (license has expired)", async () => {
     const cleanups: string[] = [];
-    const run = superviseSoftware(options({ nowMs: () => endOfExpiryDay - 300, onCleanup: async () => void cleanups.push("saved") }));
+    const run = superviseSoftware(options({ nowMs: clockFrom(endOfExpiryDay - 300), onCleanup: async () => void cleanups.push("saved") }));
     await expect(run).rejects.toEqual(new DeniedError("license has expired"));
     expect(cleanups).toEqual(["saved"]);
     expect(readdirSync(socketDir)).toEqual([]);
