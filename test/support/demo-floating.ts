@@ -2,8 +2,8 @@
 // the program; the second waits for the seat and starts when the first exits.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { issueDemoLicense } from "./demo-license.ts";
 import type { DrmServer } from "./drm-server.ts";
-import { mintLicense, standardPayload } from "./mint.ts";
 
 export interface DemoContext {
   binary: string;
@@ -24,16 +24,9 @@ const MINUTE_MS = 12_000;
 export async function floatingStory({ binary, app, work, drm, orgSecret, env, step, until }: DemoContext): Promise<boolean> {
   step("The vendor sells a floating licence: any machine, but only 1 copy running at a time");
   const licenseKey = "LK-DEMO-FLOAT";
-  await drm.admin.createLicense({
-    license_key: licenseKey,
-    max_machines: 2,
-    heartbeat_interval_minutes: 60,
-    heartbeat_grace_period_days: 1,
-  });
-  await drm.floating.configure(licenseKey, 1, 60);
-  const payload = standardPayload({ license_key: licenseKey, server_url: drm.url, max_machines: 2, max_concurrent: 1 });
   const licensePath = join(work, "acme-floating.lic");
-  await Bun.write(licensePath, mintLicense({ ...payload, heartbeat_interval_minutes: 60, heartbeat_grace_period_days: 1 }, orgSecret));
+  await issueDemoLicense(drm, orgSecret, licensePath, { license_key: licenseKey, max_machines: 2, max_concurrent: 1 });
+  await drm.floating.configure(licenseKey, 1, 60);
   const start = (who: string, extra: string[] = []) => {
     mkdirSync(join(work, `run-${who}`), { mode: 0o700 });
     return Bun.spawn([binary, "--license", licensePath, "--software", app, ...extra], {

@@ -10,9 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildSentinel } from "../../build.ts";
 import { floatingStory } from "./demo-floating.ts";
+import { issueDemoLicense } from "./demo-license.ts";
 import { startDrmServer } from "./drm-server.ts";
 import { generateKeyPair } from "./keys.ts";
-import { mintLicense, standardPayload } from "./mint.ts";
 import { makeTestCa } from "./test-ca.ts";
 
 const TLS = process.argv.includes("--tls");
@@ -48,22 +48,8 @@ try {
   const drm = startDrmServer({ orgSecret: org.secret, ...tls });
   server.current = drm;
   const licenseKey = "LK-DEMO-0001";
-  await drm.admin.createLicense({
-    license_key: licenseKey,
-    max_machines: 1,
-    heartbeat_interval_minutes: 60,
-    heartbeat_grace_period_days: 1,
-  });
   const licensePath = join(work, "acme.lic");
-  const payload = standardPayload({
-    license_key: licenseKey,
-    software_id: "acme-server",
-    server_url: drm.url,
-    max_machines: 1,
-    heartbeat_interval_minutes: 60,
-    heartbeat_grace_period_days: 1,
-  });
-  writeFileSync(licensePath, mintLicense(payload, org.secret));
+  await issueDemoLicense(drm, org.secret, licensePath, { license_key: licenseKey, max_machines: 1 });
   process.stdout.write(`  server ${drm.url}, licence ${licensePath}\n`);
 
   const app = join(work, "acme-app");
