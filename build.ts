@@ -68,10 +68,12 @@ export async function buildSentinel(options: BuildOptions): Promise<string[]> {
         execArgv: ["--disallow-code-generation-from-strings=strict"],
         jitPolicy: options.jitPolicy ?? START_JIT_POLICY,
       },
-      // Bytecode halves start-up (measured by the bench); it needs ESM output for top-level await.
+      // Bytecode halves start-up (measured by the bench). CommonJS, not ESM: an ES module
+      // bundle links every node: built-in it names (node:tls, node:crypto, ...) before the
+      // first line runs; CommonJS requires each where its module is first used (bench, issue 15).
       minify: options.minify ?? true,
       bytecode: options.bytecode ?? true,
-      format: "esm",
+      format: "cjs",
       sourcemap: "none",
       define: {
         SENTINEL_VERSION: JSON.stringify(options.version),

@@ -88,24 +88,27 @@ function checkArgs(tokens: string[], argsDef: ArgsDef): void {
   setLogLevel(logLevelOf(args.logLevel));
 }
 
-let exitCode: number;
-let failure = "";
-try {
-  exitCode = await dispatch(process.argv.slice(2));
-  if (exitCode !== ExitCode.ok) failure = `stopped with exit status ${exitCode}`;
-} catch (error) {
-  exitCode = error instanceof SentinelError ? error.exitCode : ExitCode.internal;
-  if (error instanceof Interrupted) {
-    // Not a failure of the sentinel: someone stopped it before the work was done.
-    log.info(error.message);
-    failure = `stopped with exit status ${exitCode}`;
-  } else {
-    failure = error instanceof SentinelError ? error.message : `internal error: ${describeError(error)}`;
-    log.error(failure);
-    if (error instanceof Error && error.stack) log.debug(error.stack);
+/** The whole command: runs it, reports a failure in one line (and as JSON when asked), exits. */
+export async function main(argv: string[]): Promise<never> {
+  let exitCode: number;
+  let failure = "";
+  try {
+    exitCode = await dispatch(argv);
+    if (exitCode !== ExitCode.ok) failure = `stopped with exit status ${exitCode}`;
+  } catch (error) {
+    exitCode = error instanceof SentinelError ? error.exitCode : ExitCode.internal;
+    if (error instanceof Interrupted) {
+      // Not a failure of the sentinel: someone stopped it before the work was done.
+      log.info(error.message);
+      failure = `stopped with exit status ${exitCode}`;
+    } else {
+      failure = error instanceof SentinelError ? error.message : `internal error: ${describeError(error)}`;
+      log.error(failure);
+      if (error instanceof Error && error.stack) log.debug(error.stack);
+    }
   }
+  if (failure && jsonRequested(argv)) printJsonFailure(exitCode, failure);
+  // Exit explicitly: a timed-out keystore probe or an abandoned request must not keep the
+  // process alive. Every write was synchronous (stdio.ts): nothing is left to flush.
+  process.exit(exitCode);
 }
-if (failure && jsonRequested(process.argv.slice(2))) printJsonFailure(exitCode, failure);
-// Exit explicitly: a timed-out keystore probe or an abandoned request must not keep the
-// process alive. Every write was synchronous (stdio.ts): nothing is left to flush.
-process.exit(exitCode);

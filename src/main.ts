@@ -1,5 +1,5 @@
-// Entry point: the command line and its modules. Nothing else runs before it: the
-// launch no longer re-runs this binary (the exec helper is native/exec-helper.c).
-await import("./cli.ts");
+// Entry point: the command line. Nothing else runs before it: the launch no longer
+// re-runs this binary (the exec helper is native/exec-helper.c).
+import { main } from "./cli.ts";
 
-export {};
+void main(process.argv.slice(2));
