@@ -2,8 +2,10 @@
 // the runtime's bundled roots plus PEM files from --ca-file, SENTINEL_CA_FILE and
 // NODE_EXTRA_CA_CERTS. Verification itself is the runtime's and is never turned off.
 import { readFileSync } from "node:fs";
-import { rootCertificates } from "node:tls";
 import { describeError, UsageError } from "../errors.ts";
+
+/** Required only when extra CAs need the bundled roots beside them: node:tls takes ~5 ms to load (bench, issue 15). */
+const bundledRoots = (): readonly string[] => (require("node:tls") as typeof import("node:tls")).rootCertificates;
 
 const CERTIFICATE = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----/g;
 
@@ -42,5 +44,5 @@ export function readCaFile(path: string): string[] {
  */
 export function trustedCas(sources: TrustSources): string[] | undefined {
   const extra = extraCaFiles(sources).flatMap(readCaFile);
-  return extra.length === 0 ? undefined : [...rootCertificates, ...extra];
+  return extra.length === 0 ? undefined : [...bundledRoots(), ...extra];
 }

@@ -25,6 +25,13 @@ export interface SessionOptions {
 
 export type Choose = (current: State, now: number) => HeartbeatDecision;
 
+/** Whether two states differ only in the time last seen (or not at all). */
+function sameBeyondLastSeen(a: State, b: State): boolean {
+  const { last_seen: _a, ...restA } = a;
+  const { last_seen: _b, ...restB } = b;
+  return JSON.stringify(restA) === JSON.stringify(restB);
+}
+
 export interface MachineSession {
   /** The state as it stood after opening (first run, licence change and tampering applied). */
   readonly state: State;
@@ -65,7 +72,8 @@ export async function openMachineSession(license: StandardLicense, options: Sess
   let memory: State | undefined;
   let running = false;
 
-  const decide = async (choose: Choose): Promise<HeartbeatDecision> => {
+  /** `lazy`: a decision that only moves `last_seen` is not written (the next one, moments later, is). */
+  const decide = async (choose: Choose, lazy = false): Promise<HeartbeatDecision> => {
     let decision: HeartbeatDecision | undefined;
     let refusal: { error: unknown } | undefined;
     try {
@@ -80,6 +88,8 @@ export async function openMachineSession(license: StandardLicense, options: Sess
           refusal = { error };
           throw error;
         }
+        // Handing back the loaded state itself tells the store there is nothing to write.
+        if (lazy && loaded.kind === "ok" && sameBeyondLastSeen(decision.state, loaded.state)) return loaded.state;
         return decision.state;
       });
     } catch (error) {
@@ -97,12 +107,14 @@ export async function openMachineSession(license: StandardLicense, options: Sess
   };
 
   const touch = async () => (await decide((current) => ({ state: current, verdict: { kind: "continue" } }))).state;
+  // Saved only when opening changed something (a first run, tampering, another licence, a lost
+  // key): every caller decides again before acting, and that decision saves the time seen.
   const opened = await decide((current) => {
     // Spec 12.3: a machine key lost from a working keystore means activating again, same machine id.
     if (!machineKey.created || !current.activated) return { state: current, verdict: { kind: "continue" } };
     log.warn("the machine key is missing from the keystore: a new one was made and this machine activates again");
     return { state: { ...current, activated: false }, verdict: { kind: "continue" } };
-  }).catch((error) => {
+  }, true).catch((error) => {
     machineKey.zero();
     throw error;
   });

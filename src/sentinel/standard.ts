@@ -81,7 +81,8 @@ export async function startStandard(
     });
     if (offlineUntil) {
       log.info(`offline activation valid until ${offlineUntil} (UTC): no contact with the DRM server until then`);
-      return { session, client, state, online: false, offlineUntil };
+      // No decision follows before the launch: the time seen is saved here.
+      return { session, client, state: await session.touch(), online: false, offlineUntil };
     }
     if (!state.activated) {
       log.info(`activating machine ${state.machine_id} with ${baseUrl.origin}`);

@@ -22,7 +22,10 @@ export interface StateStore {
   readonly stateDir: string;
   /** The state as it is now; read-only, no lock, creates nothing. */
   read(): Promise<Loaded>;
-  /** Under the lock: loads, calls `mutate`, saves what it returns (null deletes), returns what was saved. */
+  /**
+   * Under the lock: loads, calls `mutate`, saves what it returns (null deletes), returns what
+   * was saved. The loaded state itself, returned as it came, is not written again.
+   */
   update(mutate: (loaded: Loaded) => State | null): Promise<State | null>;
   delete(): Promise<void>;
   /** Runs `fn` under the state lock (not re-entrant: never call update inside it). */
@@ -144,6 +147,7 @@ export function openStateStore(options: StateStoreOptions): StateStore {
         removeStaleTemps(stateDir, fs);
         const { loaded, generation } = await load();
         const next = mutate(loaded);
+        if (loaded.kind === "ok" && next === loaded.state) return next;
         if (next !== null) return save(next, loaded, generation);
         removeFileDurably(stateDir, STATE_FILE, fs);
         return null;

@@ -68,6 +68,17 @@ describe("state store", () => {
     ]);
   });
 
+  test("mutate handing back the loaded state itself writes nothing; an equal copy is saved", async () => {
+    const { stateDir, store } = await savedDir();
+    const file = join(stateDir, STATE_FILE);
+    const before = { bytes: readFileSync(file), keystore: readFileSync(join(stateDir, "keystore.enc")) };
+    expect((await store.update(okState))?.generation).toBe(1);
+    expect(readFileSync(file)).toEqual(before.bytes);
+    expect(readFileSync(join(stateDir, "keystore.enc"))).toEqual(before.keystore);
+    expect((await store.update((loaded) => ({ ...okState(loaded) })))?.generation).toBe(2);
+    expect(readFileSync(file)).not.toEqual(before.bytes);
+  });
+
   test("mutate returning null deletes the file; delete() too; the generation keeps climbing", async () => {
     const { stateDir, store } = await savedDir();
     expect(await store.update(() => null)).toBeNull();

@@ -40,7 +40,8 @@ describe("a failing write at the fs seam", () => {
       expect(await good.read()).toEqual(before);
       expect(listDir(stateDir)).toEqual(["keystore.enc", "state.enc"]);
       // Nothing is held: the next save goes through at once.
-      const after = await good.update((loaded) => (loaded.kind === "ok" ? loaded.state : null));
+      // A copy: the loaded state itself, handed back, would not be written at all.
+      const after = await good.update((loaded) => (loaded.kind === "ok" ? { ...loaded.state } : null));
       expect(after?.generation).toBe(2);
     });
   }
