@@ -64,18 +64,27 @@ function stateMembers(license: IpcLicense, status: () => StatusSnapshot): Member
   ];
 }
 
+/** `{"status":…,"id":…` then `tail` (members text, each led by a comma) and `}`: no per-request serialising of what is fixed. */
+function response(status: "ok" | "error", id: string | undefined, tail: string): string {
+  return `{"status":"${status}"${id === undefined ? "" : `,"id":${id}`}${tail}}`;
+}
+
+const membersTail = (members: Members) => members.map(([name, text]) => `,${JSON.stringify(name)}:${text}`).join("");
+const errorTail = (message: string) => membersTail([["error", json(message)]]);
+
 export function errorResponse(message: string): string {
-  return objectText([
-    ["status", json("error")],
-    ["error", json(message)],
-  ]);
+  return response("error", undefined, errorTail(message));
 }
 
 /** Builds the handler once per server, compacting `features` once. Takes a line without its newline; returns one without. */
 export function createRequestHandler({ license, status }: ProtocolContext): (lineBytes: Uint8Array) => string {
   const featuresText = compactJson(license.featuresJson);
-  // The licence never changes while the server runs: serialise it once.
-  const licenseText = objectText(licenseMembers(license, featuresText));
+  // The licence never changes while the server runs: its answers are serialised once.
+  const fixed: Record<string, string> = {
+    health: "",
+    get_license: membersTail([["license", objectText(licenseMembers(license, featuresText))]]),
+    get_features: membersTail([["features", featuresText]]),
+  };
   return (lineBytes) => {
     let line: string;
     let request: unknown;
@@ -88,22 +97,10 @@ export function createRequestHandler({ license, status }: ProtocolContext): (lin
     if (typeof request !== "object" || request === null || Array.isArray(request)) return errorResponse("malformed request");
     // The id goes back exactly as the client wrote it (big integers, nested objects).
     const id = Object.hasOwn(request, "id") ? rawMembers(line).get("id") : undefined;
-    const echo: Members = id === undefined ? [] : [["id", id]];
     const method = (request as { method?: unknown }).method;
-    const error = (message: string) => objectText([["status", json("error")], ...echo, ["error", json(message)]]);
-    const ok = (members: Members) => objectText([["status", json("ok")], ...echo, ...members]);
-    if (typeof method !== "string") return error("malformed request");
-    switch (method) {
-      case "health":
-        return ok([]);
-      case "get_license":
-        return ok([["license", licenseText]]);
-      case "get_features":
-        return ok([["features", featuresText]]);
-      case "get_status":
-        return ok([["state", objectText(stateMembers(license, status))]]);
-      default:
-        return error(`unknown method: ${method}`);
-    }
+    if (typeof method !== "string") return response("error", id, errorTail("malformed request"));
+    if (method === "get_status") return response("ok", id, membersTail([["state", objectText(stateMembers(license, status))]]));
+    const tail = Object.hasOwn(fixed, method) ? fixed[method] : undefined;
+    return tail === undefined ? response("error", id, errorTail(`unknown method: ${method}`)) : response("ok", id, tail);
   };
 }

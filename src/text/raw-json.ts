@@ -3,38 +3,56 @@
 // can be told apart from `1`; and compaction that keeps every token byte for byte.
 // Runs only on text JSON.parse has already accepted; the one JSON string scanner.
 
-const WHITESPACE = new Set([" ", "\t", "\n", "\r"]);
+// Character codes, not one-character strings: the IPC server runs this on every request.
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+const isWhitespace = (code: number) => code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 
 function skipWhitespace(text: string, i: number): number {
-  while (i < text.length && WHITESPACE.has(text[i] as string)) i++;
+  while (i < text.length && isWhitespace(text.charCodeAt(i))) i++;
   return i;
 }
 
 /** Index just past the string that opens at `i`. */
 function skipString(text: string, i: number): number {
   for (i++; i < text.length; i++) {
-    if (text[i] === "\\") i++;
-    else if (text[i] === '"') return i + 1;
+    const code = text.charCodeAt(i);
+    if (code === BACKSLASH) i++;
+    else if (code === QUOTE) return i + 1;
   }
   return i;
 }
 
 /** Index just past the value that starts at `i`. */
 function skipValue(text: string, i: number): number {
-  const first = text[i];
-  if (first === '"') return skipString(text, i);
-  if (first === "{" || first === "[") {
+  const first = text.charCodeAt(i);
+  if (first === QUOTE) return skipString(text, i);
+  if (first === OPEN_BRACE || first === OPEN_BRACKET) {
     let depth = 0;
     for (; i < text.length; i++) {
-      const c = text[i];
-      if (c === '"') i = skipString(text, i) - 1;
-      else if (c === "{" || c === "[") depth++;
-      else if ((c === "}" || c === "]") && --depth === 0) return i + 1;
+      const code = text.charCodeAt(i);
+      if (code === QUOTE) i = skipString(text, i) - 1;
+      else if (code === OPEN_BRACE || code === OPEN_BRACKET) depth++;
+      else if ((code === CLOSE_BRACE || code === CLOSE_BRACKET) && --depth === 0) return i + 1;
     }
     return i;
   }
-  while (i < text.length && !WHITESPACE.has(text[i] as string) && text[i] !== "," && text[i] !== "}") i++;
+  for (; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (isWhitespace(code) || code === COMMA || code === CLOSE_BRACE) break;
+  }
   return i;
+}
+
+/** A member name from its quoted text: decoded only when it holds an escape. */
+function memberName(quoted: string): string {
+  return quoted.includes("\\") ? (JSON.parse(quoted) as string) : quoted.slice(1, -1);
 }
 
 /** Member name → raw value text; the last duplicate wins, as in JSON.parse. */
@@ -43,9 +61,9 @@ export function rawMembers(objectText: string): Map<string, string> {
   let i = skipWhitespace(objectText, 0) + 1;
   while (i < objectText.length) {
     i = skipWhitespace(objectText, i);
-    if (objectText[i] !== '"') break;
+    if (objectText.charCodeAt(i) !== QUOTE) break;
     const keyEnd = skipString(objectText, i);
-    const key = JSON.parse(objectText.slice(i, keyEnd)) as string;
+    const key = memberName(objectText.slice(i, keyEnd));
     const valueStart = skipWhitespace(objectText, skipWhitespace(objectText, keyEnd) + 1);
     const valueEnd = skipValue(objectText, valueStart);
     members.set(key, objectText.slice(valueStart, valueEnd));
@@ -67,7 +85,7 @@ export function compactJson(text: string): string {
       out += text.slice(i, end);
       i = end;
     } else {
-      if (!WHITESPACE.has(c)) out += c;
+      if (!isWhitespace(text.charCodeAt(i))) out += c;
       i++;
     }
   }
