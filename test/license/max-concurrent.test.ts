@@ -30,9 +30,7 @@ describe("max_concurrent", () => {
     ["zero", 0, "invalid max_concurrent: must be at least 1"],
     ["negative", -3, "invalid max_concurrent: must be at least 1"],
   ])("%s is refused (65)", async (_, value, message) => {
-    await expect(verify(standardPayload({ max_concurrent: value }))).rejects.toThrow(
-      expect.objectContaining({ message, exitCode: 65 }),
-    );
+    await expect(verify(standardPayload({ max_concurrent: value }))).rejects.toThrow(expect.objectContaining({ message, exitCode: 65 }));
   });
   test("a HARDWARE_BOUND licence must not have it", async () => {
     await expect(verify(hardwareBoundPayload("ab".repeat(32), { max_concurrent: 2 }))).rejects.toThrow(
