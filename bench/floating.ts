@@ -12,7 +12,7 @@ export async function benchFloating(ctx: StartupContext): Promise<Row[]> {
   try {
     // One licence key, two files: the server lets it float, only the floating file asks for a seat.
     await world.server.floating.configure(world.licenseKey, 1000);
-    const floatingLicense = world.mint({ max_concurrent: 1000 }, "floating.lic");
+    const floatingLicense = await world.mint({ max_concurrent: 1000 }, "floating.lic");
     const env = await activateOnce(ctx.sentinel, world);
     const run = (license: string): Command => ({ argv: [ctx.sentinel, "run", "--license", license, "--software", "/bin/true"], env });
     const [floating, plain] = await compareRuns([run(floatingLicense), run(world.licensePath)], ctx.reps);

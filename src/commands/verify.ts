@@ -25,7 +25,7 @@ export default defineCommand({
   args: { license: licenseArg, json: jsonArg, "log-level": logLevelArg },
   async run({ args }) {
     const orgKey = embeddedOrgKey();
-    const license = loadLicense(args.license, orgKey.point);
+    const license = await loadLicense(args.license, orgKey.point);
     // HARDWARE_BOUND: whether this machine fits is reported, not enforced; the licence itself is valid.
     const fit = await machineFit(license, orgKey.derSha256);
     if (args.json) {

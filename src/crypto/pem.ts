@@ -110,8 +110,8 @@ export function parsePrivateKeyPem(text: string): Uint8Array {
 }
 
 /** PKCS#8 with the public key included, the layout Python's `cryptography` writes. */
-export function writePrivateKeyPem(secret: Uint8Array): string {
-  const point = publicPointOf(secret);
+export async function writePrivateKeyPem(secret: Uint8Array): Promise<string> {
+  const point = await publicPointOf(secret);
   const ecKey = writeTlv(
     Tag.sequence,
     writeTlv(Tag.integer, new Uint8Array([1])),

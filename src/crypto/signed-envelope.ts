@@ -34,9 +34,9 @@ export function parseEnvelope(body: Uint8Array | string): Envelope | null {
 }
 
 /** Verifies the signature, then decodes the payload into a JSON object. */
-export function openEnvelope(envelope: Envelope, orgPublicPoint: Uint8Array): OpenedEnvelope {
+export async function openEnvelope(envelope: Envelope, orgPublicPoint: Uint8Array): Promise<OpenedEnvelope> {
   const signature = decodeBase64url(envelope.sig);
-  if (!signature || !verifyEs256(signature, envelope.payload, orgPublicPoint)) return { ok: false, failed: "signature" };
+  if (!signature || !(await verifyEs256(signature, envelope.payload, orgPublicPoint))) return { ok: false, failed: "signature" };
   const payloadBytes = decodeBase64url(envelope.payload);
   const payloadText = payloadBytes && decodeUtf8OrNull(payloadBytes);
   const payload = payloadText ? parseJsonObject(payloadText) : null;

@@ -21,7 +21,7 @@ export async function runDoctor(options: DoctorOptions): Promise<Check[]> {
   const env = options.env ?? process.env;
   const { check: keyCheck, key } = checkOrgKey();
   const checks: Check[] = [keyCheck];
-  const licensed = options.licensePath === undefined ? undefined : checkLicense(options.licensePath, key);
+  const licensed = options.licensePath === undefined ? undefined : await checkLicense(options.licensePath, key);
   if (licensed) checks.push(licensed.check);
   // Only a STANDARD licence names a server; a HARDWARE_BOUND one runs without any.
   const license = licensed?.license;

@@ -28,10 +28,10 @@ export function checkOrgKey(): { check: Check; key?: OrgKey } {
   }
 }
 
-export function checkLicense(path: string, key: OrgKey | undefined): { check: Check; license?: License } {
+export async function checkLicense(path: string, key: OrgKey | undefined): Promise<{ check: Check; license?: License }> {
   if (!key) return { check: warn("license", `${path} not checked: no organisation key to verify it with`, "fix the key first") };
   try {
-    const license = loadLicense(path, key.point);
+    const license = await loadLicense(path, key.point);
     return { check: ok("license", `${license.licenseKey} (${license.licenseType}) valid until ${license.expiryDate}`), license };
   } catch (error) {
     return { check: fail("license", describeError(error), "ask your vendor for a valid licence file, or fix --license", codeOf(error)) };

@@ -71,7 +71,7 @@ export function createDrmClient(options: DrmClientOptions): DrmClient {
     const url = endpointUrl(baseUrl, endpoint);
     const nonce = crypto.randomUUID();
     const timestamp = Math.floor(now() / 1000);
-    const headers = signedHeaders({
+    const headers = await signedHeaders({
       method: "POST",
       path: url.pathname,
       timestamp,
@@ -82,7 +82,7 @@ export function createDrmClient(options: DrmClientOptions): DrmClient {
       userAgent: agent,
     });
     const exchange = await postOnce({ url, headers, body, timeoutMs, maxBytes: MAX_RESPONSE_BYTES, network: options.network });
-    const classified = classifyExchange(exchange, { orgPublicPoint, nonce, machineId, licenseKey, sessionId });
+    const classified = await classifyExchange(exchange, { orgPublicPoint, nonce, machineId, licenseKey, sessionId });
     const { failedCheck } = classified;
     if (failedCheck) log.warn(`DRM ${endpoint} response failed verification (${label}): ${failedCheck} check`);
     return classified;

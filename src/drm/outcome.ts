@@ -34,11 +34,11 @@ function errorMessageOf(body: Uint8Array | null): string | null {
   return object && typeof object.error === "string" ? object.error : null;
 }
 
-export function classifyExchange(exchange: Exchange, expected: ExpectedResponse): Classified {
+export async function classifyExchange(exchange: Exchange, expected: ExpectedResponse): Promise<Classified> {
   if (exchange.kind === "failed") return { outcome: { class: "unreachable", reason: exchange.reason } };
   const { status, body } = exchange;
   if (status === 200) {
-    const verification = verifyResponse(body, expected);
+    const verification = await verifyResponse(body, expected);
     if (!verification.ok) {
       return {
         outcome: { class: "unreachable", reason: `response failed verification (${verification.failed})` },

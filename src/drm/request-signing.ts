@@ -29,8 +29,8 @@ export interface SignedHeadersInput extends SigningInput {
   userAgent: string;
 }
 
-export function signedHeaders(input: SignedHeadersInput): Record<string, string> {
-  const signature = signEs256(signingString(input), input.machineSecret);
+export async function signedHeaders(input: SignedHeadersInput): Promise<Record<string, string>> {
+  const signature = await signEs256(signingString(input), input.machineSecret);
   return {
     "Content-Type": "application/json",
     "User-Agent": input.userAgent,

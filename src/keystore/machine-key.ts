@@ -29,7 +29,7 @@ export async function loadOrCreateMachineKey(keystore: Keystore, serialize: Seri
     const stored = await loadStored(keystore);
     if (stored) return { secret: stored, created: false };
     const made = generateSecretKey();
-    const pem = encodeUtf8(writePrivateKeyPem(made));
+    const pem = encodeUtf8(await writePrivateKeyPem(made));
     try {
       await keystore.set(Entry.machineKey, pem);
     } finally {

@@ -40,14 +40,14 @@ export function readCapped(fd: number, cap: number): Uint8Array {
 }
 
 /** Verifies licence file bytes with the organisation key; dates judged on `today`. */
-export function verifyLicenseBytes(bytes: Uint8Array, orgPublicPoint: Uint8Array, today: string): License {
+export async function verifyLicenseBytes(bytes: Uint8Array, orgPublicPoint: Uint8Array, today: string): Promise<License> {
   const envelope = parseEnvelope(bytes);
   if (!envelope) throw new LicenseError("invalid license file: malformed JSON");
   const alg = envelope.fields.alg;
   if (alg !== "ES256") {
     throw new LicenseError(`unsupported license algorithm: ${shown(alg)} (expected ES256)`);
   }
-  const opened = openEnvelope(envelope, orgPublicPoint);
+  const opened = await openEnvelope(envelope, orgPublicPoint);
   if (!opened.ok) {
     throw new LicenseError(
       opened.failed === "signature" ? "license signature verification failed" : "invalid license payload: malformed JSON",
@@ -57,6 +57,6 @@ export function verifyLicenseBytes(bytes: Uint8Array, orgPublicPoint: Uint8Array
 }
 
 /** Reads and verifies a licence file against the current (or given) time. */
-export function loadLicense(path: string, orgPublicPoint: Uint8Array, nowMs = Date.now()): License {
+export async function loadLicense(path: string, orgPublicPoint: Uint8Array, nowMs = Date.now()): Promise<License> {
   return verifyLicenseBytes(readLicenseFile(path), orgPublicPoint, utcDay(nowMs));
 }

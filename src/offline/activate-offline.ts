@@ -15,7 +15,7 @@ import type { State } from "../state/state-record.ts";
 import { STATE_FILE } from "../state/store.ts";
 import { resolveStateDir } from "../storage/location.ts";
 import { activationRequestPayload, signRequestFile, writeRequestFile } from "./request-file.ts";
-import { checkOfflineResponse, readResponseFile } from "./response-file.ts";
+import { checkOfflineResponse, openResponseFile, readResponseFile } from "./response-file.ts";
 
 export type OfflineOptions = SessionOptions & { softwareVersion?: string };
 
@@ -34,13 +34,13 @@ export async function writeOfflineActivationRequest(
     const payload = activationRequestPayload({
       licenseKey: license.licenseKey,
       machineId: state.machine_id,
-      machinePublicKeyPem: writePublicKeyPem(publicPointOf(session.machineSecret)),
+      machinePublicKeyPem: writePublicKeyPem(await publicPointOf(session.machineSecret)),
       platform: detectPlatform(),
       softwareVersion: options.softwareVersion ?? VERSION,
       nonce,
       nowMs: Date.now(),
     });
-    writeRequestFile(requestPath, signRequestFile(payload, session.machineSecret));
+    writeRequestFile(requestPath, await signRequestFile(payload, session.machineSecret));
     return { state, nonce };
   } finally {
     await session.close();
@@ -54,15 +54,14 @@ export async function applyOfflineActivationResponse(
   options: OfflineOptions,
   responsePath: string,
 ): Promise<State> {
-  const bytes = readResponseFile(responsePath);
+  const file = await openResponseFile(readResponseFile(responsePath), orgKey.point);
   const dir = resolveStateDir(options.stateDir);
   if (!existsSync(join(dir, STATE_FILE)))
     throw new LicenseError(`offline activation response refused: no offline activation request is pending in ${dir}`);
   const session = await openMachineSession(license, options);
   try {
     const decision = await session.decide((current, now) => {
-      const check = checkOfflineResponse(bytes, {
-        orgPublicPoint: orgKey.point,
+      const check = checkOfflineResponse(file, {
         pendingNonce: current.pending_offline_nonce,
         machineId: current.machine_id,
         licenseKey: license.licenseKey,

@@ -62,7 +62,7 @@ export async function deactivateOffline(license: StandardLicense, options: Sessi
       nonce: crypto.randomUUID(),
       nowMs: Date.now(),
     });
-    writeRequestFile(requestPath, signRequestFile(payload, session.machineSecret));
+    writeRequestFile(requestPath, await signRequestFile(payload, session.machineSecret));
     await session.forget();
     return machineId;
   } finally {

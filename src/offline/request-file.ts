@@ -48,9 +48,9 @@ export function deactivationRequestPayload(input: RequestBase): Record<string, u
 }
 
 /** `{"alg": "ES256", "payload", "sig"}`: the signature covers the base64url payload string. */
-export function signRequestFile(payload: Record<string, unknown>, machineSecret: Uint8Array): string {
+export async function signRequestFile(payload: Record<string, unknown>, machineSecret: Uint8Array): Promise<string> {
   const payloadText = encodeBase64url(encodeUtf8(canonicalJson(payload)));
-  const sig = encodeBase64url(signEs256(payloadText, machineSecret));
+  const sig = encodeBase64url(await signEs256(payloadText, machineSecret));
   return `${JSON.stringify({ alg: "ES256", payload: payloadText, sig })}\n`;
 }
 

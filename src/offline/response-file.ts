@@ -1,17 +1,17 @@
 // An offline activation response file (spec 15.1–15.2 step 3), verified like a
 // server response (4.2) against the pending request, then its own fields. Pure
-// apart from reading the file, which is bounded like a licence file.
+// apart from reading the file, which is bounded like a licence file. Opening (the
+// signature, async) needs no state, so it is done before the state lock.
 import { closeSync, openSync } from "node:fs";
 import { parseEnvelope } from "../crypto/signed-envelope.ts";
 import { parseRespondedAt } from "../drm/outcome.ts";
-import { MAX_RESPONSE_BYTES, verifyResponse } from "../drm/response.ts";
+import { MAX_RESPONSE_BYTES, matchResponse, type OpenedResponse, openResponse } from "../drm/response.ts";
 import { errno } from "../errno.ts";
 import { UsageError } from "../errors.ts";
 import { readCapped } from "../license/load.ts";
 import { quoted } from "../text/quote.ts";
 
 export interface ExpectedOfflineResponse {
-  orgPublicPoint: Uint8Array;
   /** The request this machine is waiting on; undefined when none is. */
   pendingNonce: string | undefined;
   machineId: string;
@@ -36,12 +36,22 @@ function isCalendarDay(value: unknown): value is string {
   return typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
 }
 
-export function checkOfflineResponse(bytes: Uint8Array | null, expected: ExpectedOfflineResponse): OfflineResponseCheck {
+/** The file's `alg` and its contents opened with the org key; judged by checkOfflineResponse. */
+export interface OpenedResponseFile {
+  alg: unknown;
+  opened: OpenedResponse;
+}
+
+/** `bytes` is null when the file was over 1 MiB. */
+export async function openResponseFile(bytes: Uint8Array | null, orgPublicPoint: Uint8Array): Promise<OpenedResponseFile> {
+  return { alg: bytes && parseEnvelope(bytes)?.fields.alg, opened: await openResponse(bytes, orgPublicPoint) };
+}
+
+export function checkOfflineResponse({ alg, opened }: OpenedResponseFile, expected: ExpectedOfflineResponse): OfflineResponseCheck {
   if (expected.pendingNonce === undefined)
     return refuse("no offline activation request is pending for this license (run activate --offline-request first)");
-  const alg = bytes && parseEnvelope(bytes)?.fields.alg;
   if (alg !== undefined && alg !== null && alg !== "ES256") return refuse("alg check failed (expected ES256)");
-  const verified = verifyResponse(bytes, { ...expected, nonce: expected.pendingNonce });
+  const verified = matchResponse(opened, { ...expected, nonce: expected.pendingNonce });
   if (!verified.ok) return refuse(REFUSALS[verified.failed] as string);
   const { payload } = verified;
   // A server response may leave these out (4.2 "where present"); an activation response names them.

@@ -15,7 +15,7 @@ export async function withLicense(path: string, work: LicensedWork<License>): Pr
   const shutdown = new Shutdown();
   const uninstall = shutdown.installSignalHandlers();
   try {
-    return await work(loadLicense(path, orgKey.point), orgKey, shutdown);
+    return await work(await loadLicense(path, orgKey.point), orgKey, shutdown);
   } finally {
     uninstall();
   }

@@ -90,7 +90,7 @@ export async function startStandard(
         await shutdown.race(
           client.activate({
             licenseKey: license.licenseKey,
-            machinePublicKeyPem: writePublicKeyPem(publicPointOf(session.machineSecret)),
+            machinePublicKeyPem: writePublicKeyPem(await publicPointOf(session.machineSecret)),
             platform: detectPlatform(),
             softwareVersion: options.softwareVersion,
           }),

@@ -3,6 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { p256 } from "@noble/curves/nist.js";
 import { decodeBase64url, encodeBase64url } from "../../src/crypto/base64url.ts";
+import { concatBytes, Tag, writeTlv } from "../../src/crypto/der.ts";
+import { rawFromDer } from "../../src/crypto/ecdsa-der.ts";
 import { publicPointOf, signEs256, verifyEs256 } from "../../src/crypto/es256.ts";
 import {
   encodePem,
@@ -45,18 +47,20 @@ describe("base64url", () => {
 });
 
 describe("keys", () => {
-  test("reads the vectors' org key and round-trips PEM", () => {
+  test("reads the vectors' org key and round-trips PEM", async () => {
     const point = parsePublicKeyPem(vector("org_public.pem"));
     expect(point.length).toBe(65);
     expect(parsePublicKeyPem(writePublicKeyPem(point))).toEqual(point);
     const secret = parsePrivateKeyPem(vector("org_private.pem"));
-    expect(parsePrivateKeyPem(writePrivateKeyPem(secret))).toEqual(secret);
+    expect(parsePrivateKeyPem(await writePrivateKeyPem(secret))).toEqual(secret);
   });
-  test("writes PKCS#8 byte for byte as Python's cryptography does", () => {
+  test("writes PKCS#8 byte for byte as Python's cryptography does", async () => {
     const signing = JSON.parse(vector("signing.json"));
     const secret = parsePrivateKeyPem(signing.machine_private_key_pem);
-    expect(writePrivateKeyPem(secret)).toBe(signing.machine_private_key_pem);
-    expect(writePublicKeyPem(generateKeyPair().point)).toStartWith("-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE");
+    expect(await writePrivateKeyPem(secret)).toBe(signing.machine_private_key_pem);
+    expect(writePublicKeyPem((await generateKeyPair()).point)).toStartWith(
+      "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE",
+    );
   });
 });
 
@@ -93,36 +97,63 @@ describe("security: key confusion", () => {
   });
 });
 
+const { secret, point } = await generateKeyPair();
+
 describe("ES256", () => {
-  const { secret, point } = generateKeyPair();
-  test("verifies its own signatures and refuses other messages and keys", () => {
-    const sig = signEs256("message", secret);
-    expect(verifyEs256(sig, "message", point)).toBe(true);
-    expect(verifyEs256(sig, "messagf", point)).toBe(false);
-    expect(verifyEs256(sig, "message", generateKeyPair().point)).toBe(false);
+  const n = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+  /** The signature with its DER INTEGERs replaced (each given as its unsigned value). */
+  const reencoded = (r: bigint, s: bigint) => {
+    const integer = (x: bigint) => {
+      const bytes = Buffer.from(x.toString(16).padStart(64, "0"), "hex");
+      return writeTlv(Tag.integer, (bytes[0] as number) & 0x80 ? concatBytes(new Uint8Array([0]), bytes) : bytes);
+    };
+    return writeTlv(Tag.sequence, integer(r), integer(s));
+  };
+  const scalarsOf = (der: Uint8Array) => {
+    const raw = rawFromDer(der) as Uint8Array;
+    const big = (bytes: Uint8Array) => BigInt(`0x${Buffer.from(bytes).toString("hex")}`);
+    return { r: big(raw.subarray(0, 32)), s: big(raw.subarray(32)) };
+  };
+
+  test("verifies its own signatures and refuses other messages and keys", async () => {
+    const sig = await signEs256("message", secret);
+    expect(await verifyEs256(sig, "message", point)).toBe(true);
+    expect(await verifyEs256(sig, "messagf", point)).toBe(false);
+    expect(await verifyEs256(sig, "message", (await generateKeyPair()).point)).toBe(false);
   });
-  test("the native signature and public point agree with @noble/curves", () => {
-    expect(publicPointOf(secret)).toEqual(p256.getPublicKey(secret, false));
-    const sig = signEs256("message", secret);
+  test("the native signature and public point agree with @noble/curves", async () => {
+    expect(await publicPointOf(secret)).toEqual(p256.getPublicKey(secret, false));
+    const sig = await signEs256("message", secret);
     expect(p256.verify(sig, new TextEncoder().encode("message"), point, { format: "der", lowS: false })).toBe(true);
-    expect(() => signEs256("message", secret.subarray(1))).toThrow("a P-256 secret is 32 bytes");
+    const theirs = p256.sign(new TextEncoder().encode("message"), secret, { format: "der" });
+    expect(await verifyEs256(theirs, "message", point)).toBe(true);
+    await expect(signEs256("message", secret.subarray(1))).rejects.toThrow("a P-256 secret is 32 bytes");
   });
-  test("security: trailing bytes after the DER SEQUENCE are refused", () => {
-    const sig = signEs256("message", secret);
-    expect(verifyEs256(new Uint8Array([...sig, 0]), "message", point)).toBe(false);
-    expect(verifyEs256(sig.subarray(0, sig.length - 1), "message", point)).toBe(false);
-    expect(verifyEs256(new Uint8Array(0), "message", point)).toBe(false);
+  test("security: trailing bytes after the DER SEQUENCE are refused", async () => {
+    const sig = await signEs256("message", secret);
+    expect(await verifyEs256(new Uint8Array([...sig, 0]), "message", point)).toBe(false);
+    expect(await verifyEs256(sig.subarray(0, sig.length - 1), "message", point)).toBe(false);
+    expect(await verifyEs256(new Uint8Array(0), "message", point)).toBe(false);
   });
-  test("accepts a high-S signature", () => {
-    const n = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
-    const sig = signEs256("m", secret);
-    // Rewrite s as n - s and re-encode; ECDSA accepts both.
-    const rLen = sig[3] as number;
-    const r = sig.subarray(4, 4 + rLen);
-    const s = BigInt(`0x${Buffer.from(sig.subarray(6 + rLen)).toString("hex")}`);
-    const highS = Buffer.from((n - s).toString(16).padStart(64, "0"), "hex");
-    const sBytes = (highS[0] as number) & 0x80 ? Buffer.concat([Buffer.from([0]), highS]) : highS;
-    const body = Buffer.concat([Buffer.from([2, r.length]), r, Buffer.from([2, sBytes.length]), sBytes]);
-    expect(verifyEs256(new Uint8Array(Buffer.concat([Buffer.from([0x30, body.length]), body])), "m", point)).toBe(true);
+  test("accepts a high-S signature", async () => {
+    const { r, s } = scalarsOf(await signEs256("m", secret));
+    // ECDSA accepts both s and n − s.
+    expect(await verifyEs256(reencoded(r, n - s), "m", point)).toBe(true);
+  });
+  test("security: r or s of 0 or n, well-formed DER, is refused without throwing", async () => {
+    const { r, s } = scalarsOf(await signEs256("m", secret));
+    for (const [badR, badS] of [
+      [0n, s],
+      [n, s],
+      [r, 0n],
+      [r, n],
+    ] as const) {
+      expect(await verifyEs256(reencoded(badR, badS), "m", point)).toBe(false);
+    }
+  });
+  test("security: a point that is not a P-256 key is refused without throwing", async () => {
+    const sig = await signEs256("m", secret);
+    expect(await verifyEs256(sig, "m", new Uint8Array([4, ...new Uint8Array(64).fill(7)]))).toBe(false);
+    expect(await verifyEs256(sig, "m", point.subarray(1))).toBe(false);
   });
 });

@@ -18,9 +18,9 @@ const reporter: ConsolaReporter = { log: (entry) => void (entry.type === "warn" 
 
 beforeAll(async () => {
   fixture = await startDrmFixture();
-  machine = fixture.machine();
+  machine = await fixture.machine();
   expect((await machine.activate()).class).toBe("verified");
-  impatient = fixture.machine({ machineId: machine.machineId, machineSecret: machine.key.secret, timeoutMs: 300 });
+  impatient = await fixture.machine({ machineId: machine.machineId, machineSecret: machine.key.secret, timeoutMs: 300 });
   log.addReporter(reporter);
 });
 afterAll(async () => {
@@ -77,7 +77,7 @@ describe("faults → outcome classes, with retries observed at the server", () =
   });
 
   test("redirect → unreachable after 3 attempts, never followed", async () => {
-    const elsewhere = startDrmServer();
+    const elsewhere = await startDrmServer();
     try {
       const location = `${elsewhere.url}/api/v1/drm/heartbeat/`;
       const outcome = await expectHeartbeat({ kind: "redirect", location }, "unreachable", 3);

@@ -18,7 +18,7 @@ const savedLevel = log.level;
 beforeAll(async () => {
   log.level = 0; // errors only: the verification warnings are asserted in client-faults.test.ts
   fixture = await startDrmFixture();
-  machine = fixture.machine({ retries: 0 });
+  machine = await fixture.machine({ retries: 0 });
   expect((await machine.activate()).class).toBe("verified");
 });
 afterAll(async () => {
@@ -49,15 +49,20 @@ describe("security: hostile server output", () => {
   });
 
   test("a slow drip past a short timeout is cut by the timeout", async () => {
-    const impatient = fixture.machine({ machineId: machine.machineId, machineSecret: machine.key.secret, timeoutMs: 300, retries: 0 });
+    const impatient = await fixture.machine({
+      machineId: machine.machineId,
+      machineSecret: machine.key.secret,
+      timeoutMs: 300,
+      retries: 0,
+    });
     await fixture.server.admin.injectFault({ kind: "slow-drip", intervalMs: 50 });
     expect(await impatient.heartbeat()).toEqual({ class: "unreachable", reason: "no complete response within 300 ms" });
   });
 });
 
 describe("broken transports", () => {
-  const clientFor = (baseUrl: string) => {
-    const key = generateKeyPair();
+  const clientFor = async (baseUrl: string) => {
+    const key = await generateKeyPair();
     return createDrmClient({
       baseUrl: new URL(baseUrl),
       machineId: crypto.randomUUID(),
@@ -72,7 +77,7 @@ describe("broken transports", () => {
     const closed = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
     const url = `http://127.0.0.1:${closed.port}`;
     await closed.stop(true);
-    expect(await clientFor(url).heartbeat({ licenseKey: "LK" })).toEqual({
+    expect(await (await clientFor(url)).heartbeat({ licenseKey: "LK" })).toEqual({
       class: "unreachable",
       reason: "connection failed (ECONNREFUSED)",
     });
@@ -96,7 +101,7 @@ describe("broken transports", () => {
         fetch: () => Response.json({ error: "should never be read" }, { status: 403 }),
       });
       try {
-        const outcome = await clientFor(`https://127.0.0.1:${server.port}`).heartbeat({ licenseKey: "LK" });
+        const outcome = await (await clientFor(`https://127.0.0.1:${server.port}`)).heartbeat({ licenseKey: "LK" });
         expect(outcome.class).toBe("unreachable");
         expect(outcome.class === "unreachable" && outcome.reason).toBe(
           "TLS failure: self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT)",

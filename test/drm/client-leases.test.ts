@@ -23,7 +23,7 @@ async function start(seats: number | null, leaseSeconds = 60) {
 }
 
 async function activated(f: DrmFixture) {
-  const machine = f.machine({ now: () => clockMs });
+  const machine = await f.machine({ now: () => clockMs });
   expect((await machine.activate()).class).toBe("verified");
   return machine;
 }
@@ -138,16 +138,22 @@ describe("leases on the reference server", () => {
   });
 });
 
-describe("security: answers bound to the session", () => {
-  const org = generateKeyPair();
-  const expected = { orgPublicPoint: org.point, nonce: "n-1", machineId: "m-1", licenseKey: "LK-1", sessionId: "s-1" };
-  const body = (payload: Record<string, unknown>) =>
-    new TextEncoder().encode(signedEnvelope({ request_nonce: "n-1", machine_id: "m-1", license_key: "LK-1", ...payload }, org.secret));
+const org = await generateKeyPair();
 
-  test("another session's answer fails the session_id check", () => {
-    expect(verifyResponse(body({ session_id: "s-2", status: "LEASED" }), expected)).toEqual({ ok: false, failed: "session_id" });
+describe("security: answers bound to the session", () => {
+  const expected = { orgPublicPoint: org.point, nonce: "n-1", machineId: "m-1", licenseKey: "LK-1", sessionId: "s-1" };
+  const body = async (payload: Record<string, unknown>) =>
+    new TextEncoder().encode(
+      await signedEnvelope({ request_nonce: "n-1", machine_id: "m-1", license_key: "LK-1", ...payload }, org.secret),
+    );
+
+  test("another session's answer fails the session_id check", async () => {
+    expect(await verifyResponse(await body({ session_id: "s-2", status: "LEASED" }), expected)).toEqual({
+      ok: false,
+      failed: "session_id",
+    });
   });
-  test("this session's answer is verified", () => {
-    expect(verifyResponse(body({ session_id: "s-1", status: "LEASED" }), expected).ok).toBe(true);
+  test("this session's answer is verified", async () => {
+    expect((await verifyResponse(await body({ session_id: "s-1", status: "LEASED" }), expected)).ok).toBe(true);
   });
 });

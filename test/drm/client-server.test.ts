@@ -22,7 +22,7 @@ function verifiedPayload(outcome: Outcome): Record<string, unknown> {
 describe("client and reference server agree", () => {
   test("activate, heartbeat: verified, with the spec's payload fields", async () => {
     const { machine, licenseKey, server } = await start({ license: { features: { tier: "pro", n: 3 } } });
-    const m = machine({ softwareVersion: "9.9.9" });
+    const m = await machine({ softwareVersion: "9.9.9" });
     const activation = await m.activate();
     expect(activation.class).toBe("verified");
     expect(verifiedPayload(activation)).toMatchObject({
@@ -43,7 +43,7 @@ describe("client and reference server agree", () => {
 
   test("re-activating the same machine is idempotent and takes no second seat", async () => {
     const { machine, server, licenseKey } = await start({ license: { max_machines: 1 } });
-    const m = machine();
+    const m = await machine();
     expect((await m.activate()).class).toBe("verified");
     expect((await m.activate()).class).toBe("verified");
     expect(await server.admin.listMachines(licenseKey)).toHaveLength(1);
@@ -51,9 +51,9 @@ describe("client and reference server agree", () => {
 
   test("max_machines: the next machine is rejected with the server's message, once", async () => {
     const { machine, server } = await start({ license: { max_machines: 2 } });
-    expect((await machine().activate()).class).toBe("verified");
-    expect((await machine().activate()).class).toBe("verified");
-    expect(await machine().activate()).toEqual({
+    expect((await (await machine()).activate()).class).toBe("verified");
+    expect((await (await machine()).activate()).class).toBe("verified");
+    expect(await (await machine()).activate()).toEqual({
       class: "rejected",
       httpStatus: 400,
       message: "Maximum machine limit reached for this license.",
@@ -63,29 +63,29 @@ describe("client and reference server agree", () => {
 
   test("an unknown licence is rejected", async () => {
     const { machine } = await start();
-    const m = machine();
+    const m = await machine();
     const outcome = await m.client.activate({ licenseKey: "LK-NOPE", machinePublicKeyPem: m.key.publicPem });
     expect(outcome).toEqual({ class: "rejected", httpStatus: 404, message: "License not found." });
   });
 
   test("a heartbeat from a machine never activated is rejected", async () => {
     const { machine } = await start();
-    expect(await machine().heartbeat()).toMatchObject({ class: "rejected", httpStatus: 403 });
+    expect(await (await machine()).heartbeat()).toMatchObject({ class: "rejected", httpStatus: 403 });
   });
 
   test.each(["REVOKED", "EXPIRED", "SUSPENDED"] as const)("licence status %s reaches heartbeats and new activations", async (status) => {
     const { machine, server, licenseKey } = await start();
-    const m = machine();
+    const m = await machine();
     await m.activate();
     await server.admin.setLicenseStatus(licenseKey, status);
     expect(payloadStatus(verifiedPayload(await m.heartbeat()))).toBe(status);
-    expect(payloadStatus(verifiedPayload(await machine().activate()))).toBe(status);
+    expect(payloadStatus(verifiedPayload(await (await machine()).activate()))).toBe(status);
     expect(await server.admin.listMachines(licenseKey)).toHaveLength(1);
   });
 
   test("a licence past its expiry date answers EXPIRED", async () => {
     const { machine } = await start({ license: { expiry_date: "2020-01-01" } });
-    expect(payloadStatus(verifiedPayload(await machine().activate()))).toBe("EXPIRED");
+    expect(payloadStatus(verifiedPayload(await (await machine()).activate()))).toBe("EXPIRED");
   });
 
   test.each([
@@ -93,7 +93,7 @@ describe("client and reference server agree", () => {
     ["flag", "ACTIVE"],
   ] as const)("decommission requested by %s: heartbeat asks, the ack frees the seat", async (form, status) => {
     const { machine, server, licenseKey } = await start({ license: { max_machines: 1 } });
-    const m = machine();
+    const m = await machine();
     await m.activate();
     await server.admin.requestDecommission(licenseKey, m.machineId, form);
     const heartbeat = verifiedPayload(await m.heartbeat());
@@ -101,13 +101,13 @@ describe("client and reference server agree", () => {
     expect(isDecommissionRequested(heartbeat)).toBe(true);
     expect(verifiedPayload(await m.decommissionAck())).toMatchObject({ status: "DECOMMISSIONED", machine_id: m.machineId });
     expect((await server.admin.listMachines(licenseKey))[0]?.state).toBe("DECOMMISSIONED");
-    expect((await machine().activate()).class).toBe("verified");
+    expect((await (await machine()).activate()).class).toBe("verified");
     expect((await m.heartbeat()).class).toBe("rejected");
   });
 
   test("an ack nobody asked for is rejected", async () => {
     const { machine } = await start();
-    const m = machine();
+    const m = await machine();
     await m.activate();
     expect(await m.decommissionAck()).toMatchObject({ class: "rejected", httpStatus: 409 });
   });
@@ -115,18 +115,18 @@ describe("client and reference server agree", () => {
   test("a path prefix works end to end (API served under /drm)", async () => {
     const { machine, server } = await start({ server: { pathPrefix: "/drm" } });
     expect(server.url.endsWith("/drm")).toBe(true);
-    const m = machine();
+    const m = await machine();
     expect((await m.activate()).class).toBe("verified");
     expect((await m.heartbeat()).class).toBe("verified");
     // Without the prefix there is no API: a 404 with a JSON error.
-    const bare = machine({ baseUrl: new URL(server.url.replace(/\/drm$/, "")) });
+    const bare = await machine({ baseUrl: new URL(server.url.replace(/\/drm$/, "")) });
     expect(await bare.heartbeat()).toMatchObject({ class: "rejected", httpStatus: 404 });
   });
 
   test("a UTF-8 licence key travels and verifies intact", async () => {
     const { machine, server } = await start();
     await server.admin.createLicense({ license_key: "LK-été-🚀" });
-    const m = machine();
+    const m = await machine();
     const outcome = await m.client.activate({ licenseKey: "LK-été-🚀", machinePublicKeyPem: m.key.publicPem });
     expect(verifiedPayload(outcome).license_key).toBe("LK-été-🚀");
   });

@@ -32,7 +32,7 @@ describeNeeding(MISSING_OPENSSL, "DRM client over TLS", () => {
   test("trusted through --ca-file: activation and heartbeat verified over https://", async () => {
     const fixture = await tlsServer(["localhost", "127.0.0.1"]);
     expect(fixture.server.url).toStartWith("https://localhost:");
-    const m = fixture.machine({ network: resolveNetwork({ caFiles: [suite.file] }, {}) });
+    const m = await fixture.machine({ network: resolveNetwork({ caFiles: [suite.file] }, {}) });
     expect((await m.activate()).class).toBe("verified");
     expect((await m.heartbeat()).class).toBe("verified");
   });
@@ -42,13 +42,13 @@ describeNeeding(MISSING_OPENSSL, "DRM client over TLS", () => {
     const expired = await tlsServer(["localhost", "127.0.0.1"], EXPIRED);
     const wrongHost = await tlsServer(["elsewhere.example"]);
     const trusted = resolveNetwork({ caFiles: [suite.file] }, {});
-    expect(reasonOf(await good.machine({ network: resolveNetwork({}, {}) }).activate())).toBe(
+    expect(reasonOf(await (await good.machine({ network: resolveNetwork({}, {}) })).activate())).toBe(
       "TLS failure: self-signed certificate in chain (SELF_SIGNED_CERT_IN_CHAIN)",
     );
-    expect(reasonOf(await expired.machine({ network: trusted }).activate())).toBe(
+    expect(reasonOf(await (await expired.machine({ network: trusted })).activate())).toBe(
       "TLS failure: certificate has expired (CERT_HAS_EXPIRED)",
     );
-    expect(reasonOf(await wrongHost.machine({ network: trusted }).activate())).toBe(
+    expect(reasonOf(await (await wrongHost.machine({ network: trusted })).activate())).toBe(
       "TLS failure: hostname mismatch (ERR_TLS_CERT_ALTNAME_INVALID)",
     );
     // Nothing reached the endpoint: the handshake failed before any request.
@@ -69,8 +69,8 @@ describeNeeding(MISSING_OPENSSL, "DRM client over TLS", () => {
       resolveNetwork({ caFiles: [suite.file] }, { NODE_EXTRA_CA_CERTS: secondFile }),
       resolveNetwork({}, { SENTINEL_CA_FILE: `${suite.file}:${secondFile}` }),
     ]) {
-      expect((await first.machine({ network }).activate()).class).toBe("verified");
-      expect((await other.machine({ network }).activate()).class).toBe("verified");
+      expect((await (await first.machine({ network })).activate()).class).toBe("verified");
+      expect((await (await other.machine({ network })).activate()).class).toBe("verified");
     }
     const env = { SENTINEL_CA_FILE: suite.file, NODE_EXTRA_CA_CERTS: secondFile };
     // Bun's `tls.ca` replaces the store, so the bundled roots must be in the list given.
@@ -101,28 +101,28 @@ describeNeeding(MISSING_OPENSSL, "DRM client over TLS", () => {
       server.machine({ network: resolveNetwork({ proxy: proxyUrl, caFiles: [suite.file] }, env) });
 
     test("CONNECT with Basic credentials from the URL: verified, and the proxy saw the tunnel", async () => {
-      const m = via(proxy.url(auth));
+      const m = await via(proxy.url(auth));
       expect((await m.activate()).class).toBe("verified");
       expect((await m.heartbeat()).class).toBe("verified");
       expect(proxy.log()).toContain(`CONNECT ${DRM_HOST}:`);
     });
 
     test("no or wrong credentials: unreachable naming the proxy, password never shown", async () => {
-      expect(reasonOf(await via(proxy.url()).activate())).toBe(
+      expect(reasonOf(await (await via(proxy.url())).activate())).toBe(
         `proxy ${proxy.url()}/ refused the tunnel: 407 Proxy Authentication Required`,
       );
-      const wrong = reasonOf(await via(proxy.url({ user: "alice", password: "wrongPw" })).activate());
+      const wrong = reasonOf(await (await via(proxy.url({ user: "alice", password: "wrongPw" }))).activate());
       expect(wrong).toStartWith(`proxy http://alice:***@127.0.0.1:${proxy.port}/ refused the tunnel:`);
       expect(wrong).not.toContain("wrongPw");
     });
 
     test("a proxy that refuses connections: unreachable naming the proxy", async () => {
-      const reason = reasonOf(await via("http://bob:hunter2@127.0.0.1:9").activate());
+      const reason = reasonOf(await (await via("http://bob:hunter2@127.0.0.1:9")).activate());
       expect(reason).toBe("proxy http://bob:***@127.0.0.1:9/ failed (ECONNREFUSED)");
     });
 
     test("NO_PROXY sends the request direct (here: the test's own DNS, which does not know the name)", async () => {
-      const reason = reasonOf(await via(proxy.url(), { NO_PROXY: "sentinel.test" }).activate());
+      const reason = reasonOf(await (await via(proxy.url(), { NO_PROXY: "sentinel.test" })).activate());
       expect(reason).toBe("DNS lookup failed (ENOTFOUND)");
     });
   });
@@ -133,7 +133,7 @@ test("a proxy that accepts and never answers: unreachable at the deadline, namin
   const fixture = await startDrmFixture();
   try {
     const proxy = `http://dave:pw123@127.0.0.1:${silent.port}`;
-    const m = fixture.machine({
+    const m = await fixture.machine({
       baseUrl: new URL("https://drm.sentinel.test"),
       timeoutMs: 300,
       retries: 0,

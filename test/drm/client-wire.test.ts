@@ -31,14 +31,14 @@ const capture = Bun.serve({
 });
 afterAll(() => capture.stop(true));
 
-const machine = generateKeyPair();
+const machine = await generateKeyPair();
 const machineId = crypto.randomUUID();
 const NOW_MS = 1_767_225_600_123;
 const client = createDrmClient({
   baseUrl: new URL(`http://127.0.0.1:${capture.port}/pre/fix`),
   machineId,
   machineSecret: machine.secret,
-  orgPublicPoint: generateKeyPair().point,
+  orgPublicPoint: (await generateKeyPair()).point,
   softwareVersion: "4.5.6",
   backoffMs: [0],
   now: () => NOW_MS,
@@ -62,7 +62,7 @@ test("each attempt is signed afresh, under the prefix, with the spec's headers",
     expect(nonce).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     const signature = decodeBase64url(c.headers.get("x-sentinel-signature") as string) as Uint8Array;
     const text = signingString({ method: "POST", path: c.path, timestamp: 1767225600, nonce, body: c.body });
-    expect(verifyEs256(signature, text, machine.point)).toBe(true);
+    expect(await verifyEs256(signature, text, machine.point)).toBe(true);
     expect(json(c)).toEqual({
       license_key: "LK-W",
       machine_id: machineId,

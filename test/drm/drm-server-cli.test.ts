@@ -51,7 +51,7 @@ test("prints URL and token; serves signed answers under the prefix", async () =>
   expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/drm$/);
   const admin = createAdminClient(new URL(url).origin, token);
   await admin.createLicense({ license_key: "LK-CLI" });
-  const machine = generateKeyPair();
+  const machine = await generateKeyPair();
   const client = createDrmClient({
     baseUrl: new URL(url),
     machineId: crypto.randomUUID(),

@@ -45,17 +45,22 @@ describe("signing vectors (shared/vectors/signing.json)", () => {
         expect(signingString(inputOf(c))).toBe(c.signing_string);
       });
 
-      test("their signature verifies with their public key", () => {
+      test("their signature verifies with their public key", async () => {
         const signature = decodeBase64url(c.signature);
         expect(signature).not.toBeNull();
-        expect(verifyEs256(signature as Uint8Array, c.signing_string, machinePoint)).toBe(true);
+        expect(await verifyEs256(signature as Uint8Array, c.signing_string, machinePoint)).toBe(true);
       });
 
-      test("our headers match theirs, and our signature over their string verifies", () => {
-        const headers = signedHeaders({ ...inputOf(c), machineId: c.machine_id, machineSecret, userAgent: "sentinel/test (LINUX_AMD64)" });
+      test("our headers match theirs, and our signature over their string verifies", async () => {
+        const headers = await signedHeaders({
+          ...inputOf(c),
+          machineId: c.machine_id,
+          machineSecret,
+          userAgent: "sentinel/test (LINUX_AMD64)",
+        });
         for (const [name, value] of Object.entries(c.headers)) if (name !== "X-Sentinel-Signature") expect(headers[name]).toBe(value);
         const ours = decodeBase64url(headers["X-Sentinel-Signature"] as string);
-        expect(verifyEs256(ours as Uint8Array, c.signing_string, machinePoint)).toBe(true);
+        expect(await verifyEs256(ours as Uint8Array, c.signing_string, machinePoint)).toBe(true);
         expect(headers["Content-Type"]).toBe("application/json");
       });
     });

@@ -31,34 +31,36 @@ const expected = {
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 describe("response vectors (shared/vectors/responses.json)", () => {
-  test.each(vectors.cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
-    const result = verifyResponse(bytes(c.body), expected);
+  test.each(vectors.cases.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
+    const result = await verifyResponse(bytes(c.body), expected);
     expect(result.ok ? "verified" : "unverified").toBe(c.expect);
     expect(result.ok ? null : result.failed).toBe(c.failed_check as never);
   });
 
-  test("decommission is read from the status and from the flag", () => {
-    const payloadOf = (name: string) => {
+  test("decommission is read from the status and from the flag", async () => {
+    const payloadOf = async (name: string) => {
       const c = vectors.cases.find((x) => x.name === name) as ResponseCase;
-      const result = verifyResponse(bytes(c.body), expected);
+      const result = await verifyResponse(bytes(c.body), expected);
       if (!result.ok) throw new Error(`${name} did not verify`);
       return result.payload;
     };
-    expect(isDecommissionRequested(payloadOf("valid"))).toBe(false);
-    expect(isDecommissionRequested(payloadOf("valid_decommission_status"))).toBe(true);
-    expect(isDecommissionRequested(payloadOf("valid_decommission_flag_only"))).toBe(true);
-    expect(payloadStatus(payloadOf("valid_revoked"))).toBe("REVOKED");
-    expect(payloadStatus(payloadOf("valid_decommission_ack"))).toBe("DECOMMISSIONED");
+    expect(isDecommissionRequested(await payloadOf("valid"))).toBe(false);
+    expect(isDecommissionRequested(await payloadOf("valid_decommission_status"))).toBe(true);
+    expect(isDecommissionRequested(await payloadOf("valid_decommission_flag_only"))).toBe(true);
+    expect(payloadStatus(await payloadOf("valid_revoked"))).toBe("REVOKED");
+    expect(payloadStatus(await payloadOf("valid_decommission_ack"))).toBe("DECOMMISSIONED");
   });
 });
 
+const org = await generateKeyPair();
+const mine = { orgPublicPoint: org.point, nonce: "n-1", machineId: "m-1", licenseKey: "LK-1" };
+
+const good = await signedEnvelope(
+  { status: "ACTIVE", request_nonce: "n-1", machine_id: "m-1", responded_at: "2026-01-01T00:00:05Z" },
+  org.secret,
+);
+
 describe("classifyExchange (spec 4.3)", () => {
-  const org = generateKeyPair();
-  const mine = { orgPublicPoint: org.point, nonce: "n-1", machineId: "m-1", licenseKey: "LK-1" };
-  const good = signedEnvelope(
-    { status: "ACTIVE", request_nonce: "n-1", machine_id: "m-1", responded_at: "2026-01-01T00:00:05Z" },
-    org.secret,
-  );
   const respond = (status: number, body: string | null): Exchange => ({
     kind: "response",
     status,
@@ -79,27 +81,27 @@ describe("classifyExchange (spec 4.3)", () => {
     ["204", respond(204, ""), "unreachable"],
     ["unsigned 200", respond(200, '{"status":"ACTIVE","request_nonce":"n-1"}'), "unreachable"],
     ["network failure", { kind: "failed", reason: "connection failed (ECONNREFUSED)" } as Exchange, "unreachable"],
-  ] as const)("%s → %s", (_name, exchange, cls) => {
-    expect(classifyExchange(exchange, mine).outcome.class).toBe(cls);
+  ] as const)("%s → %s", async (_name, exchange, cls) => {
+    expect((await classifyExchange(exchange, mine)).outcome.class).toBe(cls);
   });
 
-  test("a verified outcome carries the payload and responded_at as Unix seconds", () => {
-    const { outcome } = classifyExchange(respond(200, good), mine);
+  test("a verified outcome carries the payload and responded_at as Unix seconds", async () => {
+    const { outcome } = await classifyExchange(respond(200, good), mine);
     expect(outcome).toEqual({ class: "verified", payload: expect.objectContaining({ status: "ACTIVE" }), respondedAt: 1767225605 });
   });
 
-  test("a rejected outcome keeps the status and the message", () => {
-    expect(classifyExchange(respond(400, '{"error":"Maximum machine limit reached for this license."}'), mine).outcome).toEqual({
+  test("a rejected outcome keeps the status and the message", async () => {
+    expect((await classifyExchange(respond(400, '{"error":"Maximum machine limit reached for this license."}'), mine)).outcome).toEqual({
       class: "rejected",
       httpStatus: 400,
       message: "Maximum machine limit reached for this license.",
     });
   });
 
-  test("a 200 that fails verification names the check", () => {
-    const forged = signedEnvelope({ request_nonce: "n-1" }, generateKeyPair().secret);
-    expect(classifyExchange(respond(200, forged), mine).failedCheck).toBe("signature");
-    expect(classifyExchange(respond(200, null), mine).failedCheck).toBe("size");
+  test("a 200 that fails verification names the check", async () => {
+    const forged = await signedEnvelope({ request_nonce: "n-1" }, (await generateKeyPair()).secret);
+    expect((await classifyExchange(respond(200, forged), mine)).failedCheck).toBe("signature");
+    expect((await classifyExchange(respond(200, null), mine)).failedCheck).toBe("size");
   });
 
   test("responded_at: ISO 8601 with a zone, else absent", () => {
@@ -110,8 +112,6 @@ describe("classifyExchange (spec 4.3)", () => {
 });
 
 describe("security: hostile responses", () => {
-  const org = generateKeyPair();
-  const mine = { orgPublicPoint: org.point, nonce: "n-1", machineId: "m-1", licenseKey: "LK-1" };
   const envelope = (payload: string, sig: string) => bytes(JSON.stringify({ payload, sig }));
   const b64 = (text: string) => encodeBase64url(bytes(text));
 
@@ -125,34 +125,34 @@ describe("security: hostile responses", () => {
     ["sig not base64url", envelope(b64("{}"), "!!!"), "signature"],
     ["sig with trailing bytes", envelope(b64("{}"), "MAYCAQECAQEA"), "signature"],
     ["over 1 MiB", new Uint8Array(MAX_RESPONSE_BYTES + 1), "size"],
-  ] as const)("%s fails the %s check", (_name, body, check) => {
-    const result = verifyResponse(body, mine);
+  ] as const)("%s fails the %s check", async (_name, body, check) => {
+    const result = await verifyResponse(body, mine);
     expect(result.ok ? null : result.failed).toBe(check);
   });
 
-  test("a signed payload that is not a JSON object fails the payload check", () => {
-    const signedArray = JSON.parse(signedEnvelope([1, 2], org.secret)) as { payload: string; sig: string };
-    expect(verifyResponse(envelope(signedArray.payload, signedArray.sig), mine)).toEqual({ ok: false, failed: "payload" });
+  test("a signed payload that is not a JSON object fails the payload check", async () => {
+    const signedArray = JSON.parse(await signedEnvelope([1, 2], org.secret)) as { payload: string; sig: string };
+    expect(await verifyResponse(envelope(signedArray.payload, signedArray.sig), mine)).toEqual({ ok: false, failed: "payload" });
   });
 
-  test("present fields of the wrong type are mismatches, absent ones are fine", () => {
-    const withFields = (extra: Record<string, unknown>) => {
-      const e = JSON.parse(signedEnvelope({ request_nonce: "n-1", ...extra }, org.secret)) as { payload: string; sig: string };
+  test("present fields of the wrong type are mismatches, absent ones are fine", async () => {
+    const withFields = async (extra: Record<string, unknown>) => {
+      const e = JSON.parse(await signedEnvelope({ request_nonce: "n-1", ...extra }, org.secret)) as { payload: string; sig: string };
       return verifyResponse(envelope(e.payload, e.sig), mine);
     };
-    expect(withFields({}).ok).toBe(true);
-    expect(withFields({ machine_id: null })).toEqual({ ok: false, failed: "machine_id" });
-    expect(withFields({ license_key: ["LK-1"] })).toEqual({ ok: false, failed: "license_key" });
-    expect(withFields({ request_nonce: 1 })).toEqual({ ok: false, failed: "request_nonce" });
+    expect((await withFields({})).ok).toBe(true);
+    expect(await withFields({ machine_id: null })).toEqual({ ok: false, failed: "machine_id" });
+    expect(await withFields({ license_key: ["LK-1"] })).toEqual({ ok: false, failed: "license_key" });
+    expect(await withFields({ request_nonce: 1 })).toEqual({ ok: false, failed: "request_nonce" });
   });
 
-  test("a rejected message cannot smuggle terminal control sequences", () => {
+  test("a rejected message cannot smuggle terminal control sequences", async () => {
     const exchange: Exchange = {
       kind: "response",
       status: 403,
       body: bytes(JSON.stringify({ error: "denied\u001b[2J\r\nfake line\u202e" })),
     };
-    const { outcome } = classifyExchange(exchange, mine);
+    const { outcome } = await classifyExchange(exchange, mine);
     expect(outcome).toEqual({ class: "rejected", httpStatus: 403, message: "denied [2J  fake line" });
   });
 });

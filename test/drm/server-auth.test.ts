@@ -10,7 +10,7 @@ let fixture: DrmFixture;
 let machine: TestMachine;
 beforeAll(async () => {
   fixture = await startDrmFixture();
-  machine = fixture.machine();
+  machine = await fixture.machine();
   expect((await machine.activate()).class).toBe("verified");
 });
 afterAll(() => fixture.stop());
@@ -28,13 +28,13 @@ interface RawOptions {
   drop?: string;
 }
 
-function rawRequest(options: RawOptions = {}): { send(): Promise<{ status: number; error?: string }> } {
+async function rawRequest(options: RawOptions = {}): Promise<{ send(): Promise<{ status: number; error?: string }> }> {
   const endpoint = options.endpoint ?? "heartbeat";
   const path = ENDPOINTS[endpoint];
   const body = JSON.stringify(
     options.body ?? { license_key: fixture.licenseKey, machine_id: machine.machineId, software_version: "1.0.0" },
   );
-  const headers = signedHeaders({
+  const headers = await signedHeaders({
     method: "POST",
     path: options.signedPath ?? path,
     timestamp: options.timestamp ?? Math.floor(Date.now() / 1000),
@@ -55,21 +55,24 @@ function rawRequest(options: RawOptions = {}): { send(): Promise<{ status: numbe
 }
 
 test("a correct hand-made request is accepted", async () => {
-  expect((await rawRequest().send()).status).toBe(200);
+  expect((await (await rawRequest()).send()).status).toBe(200);
 });
 
 describe("security: the server refuses", () => {
   test("a signature by another key", async () => {
-    expect(await rawRequest({ secret: generateKeyPair().secret }).send()).toEqual({ status: 401, error: "Invalid request signature." });
+    expect(await (await rawRequest({ secret: (await generateKeyPair()).secret })).send()).toEqual({
+      status: 401,
+      error: "Invalid request signature.",
+    });
   });
 
   test("a body other than the one signed (body hash)", async () => {
     const sentBody = JSON.stringify({ license_key: fixture.licenseKey, machine_id: machine.machineId, software_version: "6.6.6" });
-    expect(await rawRequest({ sentBody }).send()).toEqual({ status: 401, error: "Invalid request signature." });
+    expect(await (await rawRequest({ sentBody })).send()).toEqual({ status: 401, error: "Invalid request signature." });
   });
 
   test("a signature over another path", async () => {
-    expect((await rawRequest({ signedPath: ENDPOINTS.activate }).send()).status).toBe(401);
+    expect((await (await rawRequest({ signedPath: ENDPOINTS.activate })).send()).status).toBe(401);
   });
 
   test.each([
@@ -77,11 +80,14 @@ describe("security: the server refuses", () => {
     ["301 s ahead", 301],
   ])("a timestamp %s", async (_name, skew) => {
     const timestamp = Math.floor(Date.now() / 1000) + skew;
-    expect(await rawRequest({ timestamp }).send()).toEqual({ status: 401, error: "Request timestamp is outside the allowed window." });
+    expect(await (await rawRequest({ timestamp })).send()).toEqual({
+      status: 401,
+      error: "Request timestamp is outside the allowed window.",
+    });
   });
 
   test("a replayed request (same nonce)", async () => {
-    const request = rawRequest();
+    const request = await rawRequest();
     expect((await request.send()).status).toBe(200);
     expect(await request.send()).toEqual({ status: 401, error: "Request nonce has already been used." });
   });
@@ -89,17 +95,17 @@ describe("security: the server refuses", () => {
   test.each(["X-Sentinel-Machine-Id", "X-Sentinel-Timestamp", "X-Sentinel-Nonce", "X-Sentinel-Signature"])(
     "a request without %s",
     async (drop) => {
-      expect(await rawRequest({ drop }).send()).toEqual({ status: 401, error: `Missing ${drop} header.` });
+      expect(await (await rawRequest({ drop })).send()).toEqual({ status: 401, error: `Missing ${drop} header.` });
     },
   );
 
   test("a body naming another machine than the header", async () => {
     const body = { license_key: fixture.licenseKey, machine_id: crypto.randomUUID(), software_version: "1" };
-    expect((await rawRequest({ body }).send()).status).toBe(400);
+    expect((await (await rawRequest({ body })).send()).status).toBe(400);
   });
 
   test("an activation not signed by the key it registers", async () => {
-    const other = fixture.machine();
+    const other = await fixture.machine();
     const body = {
       license_key: fixture.licenseKey,
       machine_id: other.machineId,
@@ -107,7 +113,9 @@ describe("security: the server refuses", () => {
       platform: "LINUX_AMD64",
       software_version: "1",
     };
-    const result = await rawRequest({ endpoint: "activate", body, machineId: other.machineId, secret: generateKeyPair().secret }).send();
+    const result = await (
+      await rawRequest({ endpoint: "activate", body, machineId: other.machineId, secret: (await generateKeyPair()).secret })
+    ).send();
     expect(result).toEqual({ status: 401, error: "Invalid request signature." });
     expect(await fixture.server.admin.listMachines(fixture.licenseKey)).toHaveLength(1);
   });
@@ -115,9 +123,9 @@ describe("security: the server refuses", () => {
   test("spec 12.3: a re-activation under a new key (a machine that lost its key) keeps the seat; the old key is refused from then on", async () => {
     const own = await startDrmFixture();
     try {
-      const original = own.machine();
+      const original = await own.machine();
       expect((await original.activate()).class).toBe("verified");
-      const rekeyed = own.machine({ machineId: original.machineId });
+      const rekeyed = await own.machine({ machineId: original.machineId });
       expect((await rekeyed.activate()).class).toBe("verified");
       const machines = await own.server.admin.listMachines(own.licenseKey);
       expect(machines.map((m) => [m.machine_id, m.public_key_pem])).toEqual([[original.machineId, rekeyed.key.publicPem]]);
@@ -130,7 +138,11 @@ describe("security: the server refuses", () => {
 
   test("the real client with a clock 10 minutes off is rejected, not retried", async () => {
     await fixture.server.admin.clearRequestLog();
-    const skewed = fixture.machine({ machineId: machine.machineId, machineSecret: machine.key.secret, now: () => Date.now() - 600_000 });
+    const skewed = await fixture.machine({
+      machineId: machine.machineId,
+      machineSecret: machine.key.secret,
+      now: () => Date.now() - 600_000,
+    });
     expect(await skewed.heartbeat()).toMatchObject({ class: "rejected", httpStatus: 401 });
     expect(await fixture.server.admin.requestCounts()).toEqual({ heartbeat: 1 });
   });

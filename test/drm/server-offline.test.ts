@@ -22,7 +22,7 @@ afterEach(() => drm.stop());
 const dir = mkdtempSync(join(tmpdir(), "drm-offline-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function activationFile(machineId: string, key: KeyPair, signer = key.secret, licenseKey = drm.licenseKey): string {
+function activationFile(machineId: string, key: KeyPair, signer = key.secret, licenseKey = drm.licenseKey): Promise<string> {
   const payload = activationRequestPayload({
     licenseKey,
     machineId,
@@ -46,16 +46,16 @@ const requestNonce = (requestFile: string): string =>
 async function verifiedPayload(response: Response, requestFile: string, machineId: string) {
   const nonce = requestNonce(requestFile);
   const body = new Uint8Array(await response.arrayBuffer());
-  const verified = verifyResponse(body, { orgPublicPoint: drm.server.orgPublicPoint, nonce, machineId, licenseKey: drm.licenseKey });
+  const verified = await verifyResponse(body, { orgPublicPoint: drm.server.orgPublicPoint, nonce, machineId, licenseKey: drm.licenseKey });
   if (!verified.ok) throw new Error(`response failed ${verified.failed}`);
   return verified.payload;
 }
 
 describe("POST /api/v1/drm/offline/activate/", () => {
   test("a request signed by the key inside it takes a seat and is answered with the window", async () => {
-    const key = generateKeyPair();
+    const key = await generateKeyPair();
     const machineId = crypto.randomUUID();
-    const file = activationFile(machineId, key);
+    const file = await activationFile(machineId, key);
     const response = await post("offline-activate", file);
     expect(response.status).toBe(200);
     expect(await verifiedPayload(response, file, machineId)).toMatchObject({
@@ -67,46 +67,49 @@ describe("POST /api/v1/drm/offline/activate/", () => {
   });
 
   test("signed by another key than the one inside: 401, no seat taken", async () => {
-    const response = await post("offline-activate", activationFile(crypto.randomUUID(), generateKeyPair(), generateKeyPair().secret));
+    const response = await post(
+      "offline-activate",
+      await activationFile(crypto.randomUUID(), await generateKeyPair(), (await generateKeyPair()).secret),
+    );
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ error: "Invalid request signature." });
     expect(await drm.server.admin.listMachines(drm.licenseKey)).toEqual([]);
   });
 
   test("seats are counted as online: the second machine is refused under max_machines 1", async () => {
-    expect((await post("offline-activate", activationFile(crypto.randomUUID(), generateKeyPair()))).status).toBe(200);
-    const second = await post("offline-activate", activationFile(crypto.randomUUID(), generateKeyPair()));
+    expect((await post("offline-activate", await activationFile(crypto.randomUUID(), await generateKeyPair()))).status).toBe(200);
+    const second = await post("offline-activate", await activationFile(crypto.randomUUID(), await generateKeyPair()));
     expect(second.status).toBe(400);
     expect(await second.json()).toEqual({ error: "Maximum machine limit reached for this license." });
   });
 
   test("a deactivation request sent to the activation endpoint, or junk: 400", async () => {
-    const machine = drm.machine();
-    expect((await post("offline-activate", deactivationFile(machine))).status).toBe(400);
+    const machine = await drm.machine();
+    expect((await post("offline-activate", await deactivationFile(machine))).status).toBe(400);
     expect((await post("offline-activate", "not a file")).status).toBe(400);
   });
 });
 
 describe("deactivation frees the seat", () => {
   test("online: a verified DEACTIVATED, then the machine's heartbeats are 400 Machine has been deactivated.", async () => {
-    const first = drm.machine();
+    const first = await drm.machine();
     expect((await first.activate()).class).toBe("verified");
     const answer = await first.client.deactivate({ licenseKey: drm.licenseKey });
     expect(answer.class === "verified" && answer.payload).toMatchObject({ status: "DEACTIVATED", machine_id: first.machineId });
     expect(await first.heartbeat()).toEqual({ class: "rejected", httpStatus: 400, message: "Machine has been deactivated." });
-    expect((await drm.machine().activate()).class).toBe("verified");
+    expect((await (await drm.machine()).activate()).class).toBe("verified");
   });
 
   test("offline: the request checked with the registered key; a forged one is refused and frees nothing", async () => {
-    const first = drm.machine();
+    const first = await drm.machine();
     expect((await first.activate()).class).toBe("verified");
-    const forged = await post("offline-deactivate", deactivationFile(first, generateKeyPair().secret));
+    const forged = await post("offline-deactivate", await deactivationFile(first, (await generateKeyPair()).secret));
     expect(forged.status).toBe(401);
-    expect((await drm.machine().activate()).class).toBe("rejected");
-    const file = deactivationFile(first);
+    expect((await (await drm.machine()).activate()).class).toBe("rejected");
+    const file = await deactivationFile(first);
     const response = await post("offline-deactivate", file);
     expect(await verifiedPayload(response, file, first.machineId)).toMatchObject({ status: "DEACTIVATED", license_key: drm.licenseKey });
-    expect((await drm.machine().activate()).class).toBe("verified");
+    expect((await (await drm.machine()).activate()).class).toBe("verified");
   });
 });
 
@@ -118,18 +121,18 @@ describe("npm run dev-server -- offline-answer", () => {
       stderr: "pipe",
     });
 
-  test("prints the signed response file for a request file, signed with --org-key", () => {
-    const key = generateKeyPair();
+  test("prints the signed response file for a request file, signed with --org-key", async () => {
+    const key = await generateKeyPair();
     const machineId = crypto.randomUUID();
     const path = join(dir, "request.json");
-    const file = activationFile(machineId, key, key.secret, "LK-BY-HAND");
+    const file = await activationFile(machineId, key, key.secret, "LK-BY-HAND");
     writeFileSync(path, file);
     const result = cli([path, "--org-key", `${VECTORS}/org_private.pem`, "--offline-days", "5"]);
     expect(result.stderr.toString()).toBe("");
     expect(result.exitCode).toBe(0);
     const orgPublicPoint = parsePublicKeyPem(readFileSync(`${VECTORS}/org_public.pem`, "utf8"));
     const expected = { orgPublicPoint, nonce: requestNonce(file), machineId, licenseKey: "LK-BY-HAND" };
-    const verified = verifyResponse(new Uint8Array(result.stdout), expected);
+    const verified = await verifyResponse(new Uint8Array(result.stdout), expected);
     expect(verified.ok && verified.payload).toMatchObject({ status: "ACTIVE", offline_until: isoDay(5) });
   });
 

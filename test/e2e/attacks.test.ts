@@ -28,7 +28,7 @@ const TIMEOUT = 60_000;
 const DEAD_SERVER = ["--server-url", "http://127.0.0.1:9"];
 /** A fault count no test outlives. */
 const FOREVER = 10_000;
-const OTHER_KEY = keyPairFromPem(readFileSync(join(VECTORS, "other_private.pem"), "utf8"));
+const OTHER_KEY = await keyPairFromPem(readFileSync(join(VECTORS, "other_private.pem"), "utf8"));
 const HWROOT_FINGERPRINT = readFileSync(join(VECTORS, "hwroot.expected"), "utf8").trim();
 const HWROOT_LICENCE = join(VECTORS, "valid_hardware_bound.lic");
 
@@ -84,8 +84,12 @@ describe("attacks on the licence file", () => {
     () =>
       withWorld({}, async (world) => {
         const standard = standardPayload({ license_key: world.licenseKey, server_url: world.server.url, max_machines: 100 });
-        const forgedStandard = writeLicence(world, "other-standard.lic", mintLicense(standard, OTHER_KEY.secret));
-        const forgedBound = writeLicence(world, "other-bound.lic", mintLicense(hardwareBoundPayload(HWROOT_FINGERPRINT), OTHER_KEY.secret));
+        const forgedStandard = writeLicence(world, "other-standard.lic", await mintLicense(standard, OTHER_KEY.secret));
+        const forgedBound = writeLicence(
+          world,
+          "other-bound.lic",
+          await mintLicense(hardwareBoundPayload(HWROOT_FINGERPRINT), OTHER_KEY.secret),
+        );
         const results = await Promise.all([
           runLicence(world, forgedStandard),
           runSentinel(runArgs(forgedBound, world.report), { env: hwEnv(world.runtimeDir) }),
@@ -207,7 +211,9 @@ describe("attacks on the DRM conversation", () => {
           "http://127.0.0.1@drm.example.com",
           "HTTP://DRM.EXAMPLE.COM/api",
         ];
-        const results = await Promise.all(urls.map((url, i) => runLicence(world, world.mint({ server_url: url }, `remote-${i}.lic`))));
+        const results = await Promise.all(
+          urls.map(async (url, i) => runLicence(world, await world.mint({ server_url: url }, `remote-${i}.lic`))),
+        );
         expect(results.map((result) => result.exitCode)).toEqual(urls.map(() => 64));
         expect(existsSync(world.report)).toBe(false);
         expect(await world.status()).toBeNull();
@@ -351,7 +357,7 @@ describe("attacks on the local state", () => {
           expect((await world.run(["exit", "0"])).exitCode).toBe(0);
           // Last year's file for the same key, expired yesterday; valid by a clock three days back.
           const expired = isoDay(-1);
-          const old = world.mint({ expiry_date: expired }, "old.lic");
+          const old = await world.mint({ expiry_date: expired }, "old.lic");
           const verify = await runWrapped(["verify", "--license", old], world.env, clockShifted("-3d"));
           expect(verify.exitCode).toBe(0);
           rmSync(world.report);

@@ -31,12 +31,12 @@ for (const [language, name, command, missing] of clients)
     const software = join(dir, "software");
     writeFileSync(software, `#!/bin/sh\n${command(client)}\n`);
     chmodSync(software, 0o755);
-    const org = keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
+    const org = await keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
     const fingerprint = readFileSync(join(VECTORS, "hwroot.expected"), "utf8").trim();
     const license = join(dir, "docs.lic");
     writeFileSync(
       license,
-      mintLicense(hardwareBoundPayload(fingerprint, { license_key: "LK-DOCS", features: { tier: "gold" } }), org.secret),
+      await mintLicense(hardwareBoundPayload(fingerprint, { license_key: "LK-DOCS", features: { tier: "gold" } }), org.secret),
     );
     const result = await runSentinel(["run", "--license", license, "--software", software], {
       env: { SENTINEL_HW_ROOT: join(VECTORS, "hwroot"), XDG_RUNTIME_DIR: runtimeDir },

@@ -310,7 +310,7 @@ describe("spec 12.3 and 12.6 on the binary", () => {
     '`"server_url": ""` counts as absent: --server-url is used, and without it 64 asks for it',
     async () => {
       world = await newWorld();
-      const empty = world.mint({ server_url: "" }, "empty-url.lic");
+      const empty = await world.mint({ server_url: "" }, "empty-url.lic");
       const args = (extra: string[]) => fixtureRunArgs(empty, world.report, ["exit", "0"], extra);
       expect((await runSentinel(args(["--server-url", world.server.url]), { env: world.env })).exitCode).toBe(0);
       const missing = await runSentinel(args([]), { env: world.env });

@@ -225,7 +225,7 @@ describe("renewals", () => {
     const sentinel = await world.start(["wait"]);
     await started(sentinel);
     // One attempt answered by the forgery; the client's next attempt gets the genuine answer.
-    const forged = signedEnvelope({ status: "REVOKED", license_key: world.licenseKey }, generateKeyPair().secret);
+    const forged = await signedEnvelope({ status: "REVOKED", license_key: world.licenseKey }, (await generateKeyPair()).secret);
     await world.server.admin.injectFault({ kind: "raw", status: 200, body: forged }, 1);
     await waitFor(() => sentinel.stderr().includes("failed verification"), "the forged answer");
     const before = (await renewals()).length;

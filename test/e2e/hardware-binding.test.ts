@@ -19,7 +19,7 @@ import { fixtureRunArgs, readReport, workspace } from "../support/sentinel-proce
 
 afterAll(removeMachineRoots);
 
-const org = keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
+const org = await keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
 const sata = machineNamed("sata-desktop");
 
 async function fingerprintJson(root: string) {
@@ -28,9 +28,9 @@ async function fingerprintJson(root: string) {
   return JSON.parse(result.stdout);
 }
 
-function licenseFile(binding: Record<string, unknown>): string {
+async function licenseFile(binding: Record<string, unknown>): Promise<string> {
   const path = join(workspace().dir, "v2.lic");
-  writeFileSync(path, mintLicense(hardwareBindingPayload(binding), org.secret));
+  writeFileSync(path, await mintLicense(hardwareBindingPayload(binding), org.secret));
   return path;
 }
 
@@ -59,7 +59,7 @@ describe("a HARDWARE_BOUND v2 licence on the compiled binary", () => {
     binding = bindingFromFingerprint(document);
     expect(Object.keys(binding.components as object)).toEqual(["machine_id", "disk_serial", "mac"]);
     expect(binding.min_match).toBe(2);
-    license = licenseFile(binding);
+    license = await licenseFile(binding);
   });
 
   test("valid with all components: the software runs, on a socket named by the binding", async () => {
@@ -86,7 +86,7 @@ describe("a HARDWARE_BOUND v2 licence on the compiled binary", () => {
   test("refused (65) in an environment the licence does not allow", async () => {
     const docker = machineNamed("docker-container");
     const document = await fingerprintJson(machineRoot(docker));
-    const physicalOnly = licenseFile(bindingFromFingerprint(document, { environments: ["physical", "vm"] }));
+    const physicalOnly = await licenseFile(bindingFromFingerprint(document, { environments: ["physical", "vm"] }));
     const result = await runOn(machineRoot(docker), physicalOnly);
     expect(result.exitCode).toBe(65);
     expect(result.lastLine).toBe("sentinel error: this license does not allow running in a container");

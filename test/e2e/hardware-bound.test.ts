@@ -13,7 +13,7 @@ import { missingCommand, testNeeding } from "../support/system.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { movingClock } from "./attacks/moving-clock.ts";
 
-const org = keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
+const org = await keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
 const expected = (root: string) => readFileSync(join(VECTORS, `${root}.expected`), "utf8").trim();
 const hwEnv = (root: string, runtimeDir: string) => ({ SENTINEL_HW_ROOT: join(VECTORS, root), XDG_RUNTIME_DIR: runtimeDir });
 const socketDir = (runtimeDir: string) => join(runtimeDir, "sentinel-drm");
@@ -161,21 +161,21 @@ describe("HARDWARE_BOUND on the compiled binary", () => {
 
   describe("software checks before launch", () => {
     const hashOf = (path: string) => sha256Hex(readFileSync(path));
-    const licenseWith = (checksum: string) => {
+    const licenseWith = async (checksum: string) => {
       const { dir } = workspace();
       const path = join(dir, "checksum.lic");
-      writeFileSync(path, mintLicense(hardwareBoundPayload(expected("hwroot"), { software_checksum: checksum }), org.secret));
+      writeFileSync(path, await mintLicense(hardwareBoundPayload(expected("hwroot"), { software_checksum: checksum }), org.secret));
       return path;
     };
     test("a matching software_checksum launches; a wrong one exits 65 unlaunched", async () => {
       const { runtimeDir } = workspace();
       // A checksummed script is read from /dev/fd/4 (spec 12.4), so not the fixture, which finds software.ts by $0.
-      const ok = await runSentinel(["run", "--license", licenseWith(hashOf("/bin/true")), "--software", "/bin/true"], {
+      const ok = await runSentinel(["run", "--license", await licenseWith(hashOf("/bin/true")), "--software", "/bin/true"], {
         env: hwEnv("hwroot", runtimeDir),
       });
       expect(ok.exitCode).toBe(0);
       const other = workspace();
-      const bad = await runSentinel(runArgs(licenseWith("0".repeat(64)), other.report, "exit", "0"), {
+      const bad = await runSentinel(runArgs(await licenseWith("0".repeat(64)), other.report, "exit", "0"), {
         env: hwEnv("hwroot", other.runtimeDir),
       });
       expect(bad.exitCode).toBe(65);
@@ -204,7 +204,7 @@ testNeeding(
     const { dir, runtimeDir, report } = workspace();
     // Valid today, its last day; the sentinel's clock then jumps a day ahead while the software runs.
     const license = join(dir, "today.lic");
-    writeFileSync(license, mintLicense(hardwareBoundPayload(expected("hwroot"), { expiry_date: isoDay(0) }), org.secret));
+    writeFileSync(license, await mintLicense(hardwareBoundPayload(expected("hwroot"), { expiry_date: isoDay(0) }), org.secret));
     const clock = movingClock(join(dir, "clock-offset"));
     // One licence minute of 50 ms: the wall clock is looked at every 50 ms instead of every 60 s.
     const env = { ...hwEnv("hwroot", runtimeDir), SENTINEL_TEST_MINUTE_MS: "50" };

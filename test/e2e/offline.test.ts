@@ -46,7 +46,7 @@ describe("offline activation", () => {
     const payloadBytes = decodeBase64url(envelope.payload) as Uint8Array;
     expect(new TextDecoder().decode(payloadBytes)).toBe(canonicalJson(request));
     const machinePoint = parsePublicKeyPem(request.machine_public_key_pem as string);
-    expect(verifyEs256(decodeBase64url(envelope.sig) as Uint8Array, envelope.payload, machinePoint)).toBe(true);
+    expect(await verifyEs256(decodeBase64url(envelope.sig) as Uint8Array, envelope.payload, machinePoint)).toBe(true);
     const pending = await w.status();
     expect(pending).toMatchObject({ activated: false, pending_offline_nonce: request.request_nonce, machine_id: request.machine_id });
 
@@ -139,11 +139,11 @@ describe("offline activation", () => {
       const request = payloadOf(readFileSync(await writeRequest(w), "utf8"));
       const before = await w.status();
       const genuine = payloadOf(readFileSync(await answerAtServer(w, join(w.dir, "request.json")), "utf8"));
-      const otherMachine = writeSignedResponse(w, "other-machine.json", { ...genuine, machine_id: crypto.randomUUID() }, ORG.secret);
+      const otherMachine = await writeSignedResponse(w, "other-machine.json", { ...genuine, machine_id: crypto.randomUUID() }, ORG.secret);
       const forMachine = await applyResponse(w, otherMachine);
       expect(forMachine.exitCode).toBe(65);
       expect(forMachine.stderr).toContain("machine_id check failed");
-      const otherLicense = writeSignedResponse(w, "other-license.json", { ...genuine, license_key: "LK-SOMEONE-ELSE" }, ORG.secret);
+      const otherLicense = await writeSignedResponse(w, "other-license.json", { ...genuine, license_key: "LK-SOMEONE-ELSE" }, ORG.secret);
       const forLicense = await applyResponse(w, otherLicense);
       expect(forLicense.exitCode).toBe(65);
       expect(forLicense.stderr).toContain("license_key check failed");
@@ -160,9 +160,9 @@ describe("offline activation", () => {
     test("a response signed by another key", async () => {
       const w = await world();
       const genuine = payloadOf(readFileSync(await answerAtServer(w, await writeRequest(w)), "utf8"));
-      const other = keyPairFromPem(readFileSync(join(VECTORS, "other_private.pem"), "utf8"));
+      const other = await keyPairFromPem(readFileSync(join(VECTORS, "other_private.pem"), "utf8"));
       const before = await w.status();
-      const result = await applyResponse(w, writeSignedResponse(w, "other-key.json", genuine, other.secret));
+      const result = await applyResponse(w, await writeSignedResponse(w, "other-key.json", genuine, other.secret));
       expect(result.exitCode).toBe(65);
       expect(result.stderr).toContain("signature check failed");
       expect(kept(await w.status())).toEqual(kept(before));
@@ -171,7 +171,7 @@ describe("offline activation", () => {
     test("a response whose status is not ACTIVE", async () => {
       const w = await world();
       const genuine = payloadOf(readFileSync(await answerAtServer(w, await writeRequest(w)), "utf8"));
-      const result = await applyResponse(w, writeSignedResponse(w, "revoked.json", { ...genuine, status: "REVOKED" }, ORG.secret));
+      const result = await applyResponse(w, await writeSignedResponse(w, "revoked.json", { ...genuine, status: "REVOKED" }, ORG.secret));
       expect(result.exitCode).toBe(65);
       expect(result.stderr).toContain('status check failed ("REVOKED", not ACTIVE)');
       expect((await w.status())?.activated).toBe(false);

@@ -15,7 +15,7 @@ import { testNeeding } from "../support/system.ts";
 
 /** A test build made without the C compiler has no exec helper (build.ts). */
 
-const org = keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
+const org = await keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
 const FINGERPRINT = readFileSync(join(VECTORS, "hwroot.expected"), "utf8").trim();
 const LICENSE = join(VECTORS, "valid_hardware_bound.lic");
 const dirs: string[] = [];
@@ -27,9 +27,9 @@ function place() {
   const space = workspace();
   dirs.push(space.dir);
   const env = { SENTINEL_HW_ROOT: join(VECTORS, "hwroot"), XDG_RUNTIME_DIR: space.runtimeDir };
-  const licenseWith = (checksum: string) => {
+  const licenseWith = async (checksum: string) => {
     const path = join(space.dir, "checksum.lic");
-    writeFileSync(path, mintLicense(hardwareBoundPayload(FINGERPRINT, { software_checksum: checksum }), org.secret));
+    writeFileSync(path, await mintLicense(hardwareBoundPayload(FINGERPRINT, { software_checksum: checksum }), org.secret));
     return path;
   };
   return { ...space, env, licenseWith };
@@ -90,7 +90,7 @@ describe("the file hashed is the file run (Linux: the descriptor is executed)", 
     const impostor = script(join(dir, "impostor"), "echo swapped-in; exit 0");
 
     const sentinel = await startSentinel(
-      ["run", "--license", licenseWith(checksum), "--software", software, "--", "hashed", "content"],
+      ["run", "--license", await licenseWith(checksum), "--software", software, "--", "hashed", "content"],
       env,
     );
     // Synchronous polling, so nothing of this process runs between seeing the descriptor and the swap.
@@ -118,7 +118,7 @@ describe("the file hashed is the file run (Linux: the descriptor is executed)", 
     const { dir, env, licenseWith } = place();
     const marker = join(dir, "ran");
     const software = script(join(dir, "app"), `touch ${marker}`);
-    const result = await runSentinel(["run", "--license", licenseWith(sha256Hex("something else")), "--software", software], { env });
+    const result = await runSentinel(["run", "--license", await licenseWith(sha256Hex("something else")), "--software", software], { env });
     expect(result.exitCode).toBe(65);
     expect(result.stderr).toContain("software checksum mismatch");
     expect(readdirSync(dir)).not.toContain("ran");
@@ -127,7 +127,9 @@ describe("the file hashed is the file run (Linux: the descriptor is executed)", 
   testNeeding(MISSING_EXEC_HELPER, "a checksummed script is read by its interpreter from the hashed descriptor", async () => {
     const { dir, env, licenseWith } = place();
     const software = script(join(dir, "app.sh"), 'echo "script $0"');
-    const result = await runSentinel(["run", "--license", licenseWith(sha256Hex(readFileSync(software))), "--software", software], { env });
+    const result = await runSentinel(["run", "--license", await licenseWith(sha256Hex(readFileSync(software))), "--software", software], {
+      env,
+    });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe("script /dev/fd/4\n");
   });
@@ -135,7 +137,7 @@ describe("the file hashed is the file run (Linux: the descriptor is executed)", 
   testNeeding(MISSING_EXEC_HELPER, "a binary inherits neither the descriptor it was run from nor the helper's", async () => {
     const { env, licenseWith } = place();
     const result = await runSentinel(
-      ["run", "--license", licenseWith(sha256Hex(readFileSync("/bin/ls"))), "--software", "/bin/ls", "--", "/proc/self/fd"],
+      ["run", "--license", await licenseWith(sha256Hex(readFileSync("/bin/ls"))), "--software", "/bin/ls", "--", "/proc/self/fd"],
       {
         env,
       },

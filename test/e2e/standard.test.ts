@@ -60,7 +60,7 @@ describe("activation and the startup heartbeat", () => {
 
   test("--server-url missing for a licence without server_url exits 64", async () => {
     const world = await newWorld();
-    const path = world.mint({ server_url: undefined }, "no-url.lic");
+    const path = await world.mint({ server_url: undefined }, "no-url.lic");
     const result = await runSentinel(["run", "--license", path, "--software", "/bin/true"], { env: world.env });
     expect(result.exitCode).toBe(64);
     expect(result.stderr).toContain("--server-url is required for STANDARD licenses");
@@ -188,7 +188,7 @@ describe("verdicts from the server", () => {
     const before = await world.status();
     const newKey = `${world.licenseKey}-B`;
     await world.server.admin.createLicense({ license_key: newKey, heartbeat_interval_minutes: 720, heartbeat_grace_period_days: 1 });
-    const path = world.mint({ license_key: newKey }, "new.lic");
+    const path = await world.mint({ license_key: newKey }, "new.lic");
     const result = await runSentinel(["run", "--license", path, "--software", "/bin/true"], { env: world.env });
     expect(result.exitCode).toBe(0);
     const after = await world.status();

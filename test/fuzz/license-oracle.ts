@@ -9,8 +9,8 @@ import { keyPairFromPem } from "../support/keys.ts";
 import { isoDay } from "../support/mint.ts";
 import { VECTORS } from "../support/paths.ts";
 
-export const org = keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
-export const other = keyPairFromPem(readFileSync(join(VECTORS, "other_private.pem"), "utf8"));
+export const org = await keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
+export const other = await keyPairFromPem(readFileSync(join(VECTORS, "other_private.pem"), "utf8"));
 export const TODAY = isoDay();
 export const utf8 = new TextEncoder();
 
@@ -36,9 +36,9 @@ export const DOCUMENTED_REFUSALS = [
  * Verifies the bytes; returns the licence, or the refusal message once it is known to
  * be a one-line, documented LicenseError. Anything else fails the property.
  */
-export function licenseOutcome(input: Uint8Array | string): License | string {
+export async function licenseOutcome(input: Uint8Array | string): Promise<License | string> {
   try {
-    return verifyLicenseBytes(typeof input === "string" ? utf8.encode(input) : input, org.point, TODAY);
+    return await verifyLicenseBytes(typeof input === "string" ? utf8.encode(input) : input, org.point, TODAY);
   } catch (error) {
     if (!(error instanceof LicenseError)) throw new Error(`not a LicenseError: ${String(error)}`);
     const { message } = error;
@@ -49,15 +49,15 @@ export function licenseOutcome(input: Uint8Array | string): License | string {
 }
 
 /** The refusal message; fails when the input was accepted. */
-export function refusalOf(input: Uint8Array | string): string {
-  const outcome = licenseOutcome(input);
+export async function refusalOf(input: Uint8Array | string): Promise<string> {
+  const outcome = await licenseOutcome(input);
   if (typeof outcome !== "string") throw new Error(`accepted: ${JSON.stringify(outcome)}`);
   return outcome;
 }
 
 /** The loaded licence; fails when the input was refused. */
-export function licenseOf(input: Uint8Array | string): License {
-  const outcome = licenseOutcome(input);
+export async function licenseOf(input: Uint8Array | string): Promise<License> {
+  const outcome = await licenseOutcome(input);
   if (typeof outcome === "string") throw new Error(`refused: ${outcome}`);
   return outcome;
 }

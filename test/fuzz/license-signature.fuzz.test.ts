@@ -11,9 +11,9 @@ import { anyJson, hostileString } from "./arbitraries.ts";
 import { licenseOf, licenseOutcome, org, PAYLOAD_MALFORMED, refusalOf, SIGNATURE_FAILED } from "./license-oracle.ts";
 
 const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
-const original = mintLicense(standardPayload(), org.secret);
+const original = await mintLicense(standardPayload(), org.secret);
 const envelope = JSON.parse(original) as { alg: string; payload: string; sig: string };
-const loaded = licenseOf(original);
+const loaded = await licenseOf(original);
 const der = decodeBase64url(envelope.sig) as Uint8Array;
 const [rTlv, sTlv] = readChildren(readOnly(der, Tag.sequence)?.value ?? new Uint8Array()) ?? [];
 const r = BigInt(`0x${Buffer.from(rTlv?.value ?? []).toString("hex")}`);
@@ -61,19 +61,19 @@ const damagedDer = fc.oneof(
 );
 
 describe("security (fuzz): licence signatures and payload strings", () => {
-  test("a bit flipped in r or s is a signature failure", () => {
-    fc.assert(
-      fc.property(flippedScalar, (sig) => {
-        expect(refusalOf(withEnvelope({ sig: encodeBase64url(sig) }))).toBe(SIGNATURE_FAILED);
+  test("a bit flipped in r or s is a signature failure", async () => {
+    await fc.assert(
+      fc.asyncProperty(flippedScalar, async (sig) => {
+        expect(await refusalOf(withEnvelope({ sig: encodeBase64url(sig) }))).toBe(SIGNATURE_FAILED);
       }),
       { numRuns: 1000 },
     );
   });
 
-  test("damaged DER (lengths, padding, signs, ranges, stray bytes) never loads a different licence", () => {
-    fc.assert(
-      fc.property(damagedDer, (sig) => {
-        const outcome = licenseOutcome(withEnvelope({ sig: encodeBase64url(sig) }));
+  test("damaged DER (lengths, padding, signs, ranges, stray bytes) never loads a different licence", async () => {
+    await fc.assert(
+      fc.asyncProperty(damagedDer, async (sig) => {
+        const outcome = await licenseOutcome(withEnvelope({ sig: encodeBase64url(sig) }));
         // The high-S twin of a valid signature is itself valid (spec 2); it must load the same licence.
         if (typeof outcome === "string") expect(outcome).toBe(SIGNATURE_FAILED);
         else expect(outcome).toEqual(loaded);
@@ -82,16 +82,16 @@ describe("security (fuzz): licence signatures and payload strings", () => {
     );
   });
 
-  test("a changed sig string (characters, padding, base64 alphabet) never loads a different licence", () => {
+  test("a changed sig string (characters, padding, base64 alphabet) never loads a different licence", async () => {
     const edit = fc.record({
       at: fc.nat(envelope.sig.length),
       cut: fc.nat(2),
       insert: fc.string({ unit: fc.constantFrom(..."Aa0-_+/=. ") }),
     });
-    fc.assert(
-      fc.property(edit, ({ at, cut, insert }) => {
+    await fc.assert(
+      fc.asyncProperty(edit, async ({ at, cut, insert }) => {
         const sig = envelope.sig.slice(0, at) + insert + envelope.sig.slice(at + cut);
-        const outcome = licenseOutcome(withEnvelope({ sig }));
+        const outcome = await licenseOutcome(withEnvelope({ sig }));
         if (typeof outcome === "string") expect(outcome).toBe(SIGNATURE_FAILED);
         else expect(outcome).toEqual(loaded);
       }),
@@ -99,32 +99,32 @@ describe("security (fuzz): licence signatures and payload strings", () => {
     );
   });
 
-  test("any change to the payload string under the genuine signature is a signature failure", () => {
+  test("any change to the payload string under the genuine signature is a signature failure", async () => {
     const edit = fc.record({
       at: fc.nat(envelope.payload.length),
       cut: fc.nat(2),
       insert: fc.string({ unit: fc.constantFrom(..."Aa0-_+/= ") }),
     });
-    fc.assert(
-      fc.property(edit, ({ at, cut, insert }) => {
+    await fc.assert(
+      fc.asyncProperty(edit, async ({ at, cut, insert }) => {
         const payload = envelope.payload.slice(0, at) + insert + envelope.payload.slice(at + cut);
         fc.pre(payload !== envelope.payload);
-        expect(refusalOf(withEnvelope({ payload }))).toBe(SIGNATURE_FAILED);
+        expect(await refusalOf(withEnvelope({ payload }))).toBe(SIGNATURE_FAILED);
       }),
       { numRuns: 1500 },
     );
   });
 
-  test("an org-signed payload string that is not base64url of a JSON object is a malformed payload", () => {
+  test("an org-signed payload string that is not base64url of a JSON object is a malformed payload", async () => {
     const notAnObject = anyJson.filter((v) => v === null || typeof v !== "object" || Array.isArray(v));
     const payloadString = fc.oneof(
       hostileString.filter((text) => decodeBase64url(text) === null),
       fc.uint8Array({ maxLength: 64 }).map(encodeBase64url),
       notAnObject.map((value) => encodeBase64url(new TextEncoder().encode(JSON.stringify(value)))),
     );
-    fc.assert(
-      fc.property(payloadString, (payload) => {
-        const outcome = refusalOf(withEnvelope({ payload, sig: encodeBase64url(signEs256(payload, org.secret)) }));
+    await fc.assert(
+      fc.asyncProperty(payloadString, async (payload) => {
+        const outcome = await refusalOf(withEnvelope({ payload, sig: encodeBase64url(await signEs256(payload, org.secret)) }));
         // Random bytes may by chance spell a JSON object; then a field refusal follows instead.
         if (outcome !== PAYLOAD_MALFORMED) expect(outcome).toMatch(/^(license missing|license version|invalid [a-z_]+:)/);
       }),

@@ -9,7 +9,7 @@ import { anyJson, applyMutations, byteMutations, hostileString } from "./arbitra
 import { org, other, utf8 } from "./license-oracle.ts";
 import { expected, genuine, jsonObjectOf } from "./response-world.ts";
 
-const genuineBytes = utf8.encode(signedEnvelope(genuine, org.secret));
+const genuineBytes = utf8.encode(await signedEnvelope(genuine, org.secret));
 const body = fc.oneof(
   fc.constant(null),
   fc.uint8Array({ maxLength: 512 }),
@@ -17,7 +17,7 @@ const body = fc.oneof(
   fc.record({ error: fc.oneof(hostileString, anyJson), extra: anyJson }, { requiredKeys: [] }).map((v) => utf8.encode(JSON.stringify(v))),
   fc.string({ unit: "binary", maxLength: 700 }).map((error) => utf8.encode(JSON.stringify({ error }))),
   fc.constant(genuineBytes),
-  fc.constant(utf8.encode(signedEnvelope(genuine, other.secret))),
+  fc.constant(utf8.encode(await signedEnvelope(genuine, other.secret))),
   byteMutations(genuineBytes.length).map((mutations) => applyMutations(genuineBytes, mutations)),
 );
 const status = fc.oneof(
@@ -31,11 +31,11 @@ const status = fc.oneof(
 const hasJsonError = (bytes: Uint8Array | null) => typeof (bytes && jsonObjectOf(bytes))?.error === "string";
 
 describe("security (fuzz): DRM outcome classes", () => {
-  test("any status and body land in exactly one class, as spec 4.3 maps them", () => {
-    fc.assert(
-      fc.property(status, body, (code, bytes) => {
-        const { outcome, failedCheck } = classifyExchange({ kind: "response", status: code, body: bytes }, expected);
-        const verification = code === 200 ? verifyResponse(bytes, expected) : null;
+  test("any status and body land in exactly one class, as spec 4.3 maps them", async () => {
+    await fc.assert(
+      fc.asyncProperty(status, body, async (code, bytes) => {
+        const { outcome, failedCheck } = await classifyExchange({ kind: "response", status: code, body: bytes }, expected);
+        const verification = code === 200 ? await verifyResponse(bytes, expected) : null;
         if (verification?.ok) {
           expect(outcome).toEqual({ class: "verified", payload: verification.payload, respondedAt: 1767225600 });
         } else if (code >= 400 && code < 500 && hasJsonError(bytes)) {
@@ -56,11 +56,11 @@ describe("security (fuzz): DRM outcome classes", () => {
     );
   });
 
-  test("a failed exchange is unreachable with its reason, whatever it says", () => {
-    fc.assert(
-      fc.property(hostileString, (reason) => {
+  test("a failed exchange is unreachable with its reason, whatever it says", async () => {
+    await fc.assert(
+      fc.asyncProperty(hostileString, async (reason) => {
         const exchange: Exchange = { kind: "failed", reason };
-        expect(classifyExchange(exchange, expected)).toEqual({ outcome: { class: "unreachable", reason } });
+        expect(await classifyExchange(exchange, expected)).toEqual({ outcome: { class: "unreachable", reason } });
       }),
       { numRuns: 200 },
     );

@@ -40,7 +40,7 @@ describe("machine key", () => {
     const points = await Promise.all(outputs.map(async (output) => (await output.next()).value));
     expect(new Set(points).size).toBe(1);
     const stored = (await loadOrCreateMachineKey(await fileKeystore(stateDir))).secret;
-    expect(Buffer.from(publicPointOf(stored)).toString("hex")).toBe(points[0] as string);
+    expect(Buffer.from(await publicPointOf(stored)).toString("hex")).toBe(points[0] as string);
   });
 });
 

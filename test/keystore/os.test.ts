@@ -90,7 +90,7 @@ describeNeeding(secretServiceMissing, "os keystore on a real Secret Service", ()
     const { keystore } = await osKeystore();
     const made = (await loadOrCreateMachineKey(keystore)).secret;
     const loaded = (await loadOrCreateMachineKey(keystore)).secret;
-    expect(publicPointOf(loaded)).toEqual(publicPointOf(made));
+    expect(await publicPointOf(loaded)).toEqual(await publicPointOf(made));
   });
 
   describe("security: values sentinel did not write", () => {

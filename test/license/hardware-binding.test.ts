@@ -16,7 +16,7 @@ import { hardwareBindingPayload, hardwareBoundOf, hardwareBoundPayload, isoDay, 
 import { VECTORS } from "../support/paths.ts";
 
 const orgPoint = parsePublicKeyPem(readFileSync(join(VECTORS, "org_public.pem"), "utf8"));
-const org = keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
+const org = await keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
 const H = (c: string) => c.repeat(64);
 const BINDING = {
   v: 2,
@@ -25,19 +25,21 @@ const BINDING = {
   environments: ["physical", "vm"],
 };
 
-function verifyText(payloadJson: string) {
+async function verifyText(payloadJson: string) {
   // Minted from raw JSON text where a test needs `2.0` or key order the canonical writer would not produce.
   const payload = encodeBase64url(new TextEncoder().encode(payloadJson));
-  const sig = encodeBase64url(signEs256(payload, org.secret));
-  return hardwareBoundOf(verifyLicenseBytes(new TextEncoder().encode(JSON.stringify({ alg: "ES256", payload, sig })), orgPoint, isoDay()));
+  const sig = encodeBase64url(await signEs256(payload, org.secret));
+  return hardwareBoundOf(
+    await verifyLicenseBytes(new TextEncoder().encode(JSON.stringify({ alg: "ES256", payload, sig })), orgPoint, isoDay()),
+  );
 }
 
-const verify = (payload: Record<string, unknown>) =>
-  hardwareBoundOf(verifyLicenseBytes(new TextEncoder().encode(mintLicense(payload, org.secret)), orgPoint, isoDay()));
+const verify = async (payload: Record<string, unknown>) =>
+  hardwareBoundOf(await verifyLicenseBytes(new TextEncoder().encode(await mintLicense(payload, org.secret)), orgPoint, isoDay()));
 
-function refusal(payload: Record<string, unknown>): string {
+async function refusal(payload: Record<string, unknown>): Promise<string> {
   try {
-    verify(payload);
+    await verify(payload);
   } catch (error) {
     expect(error).toBeInstanceOf(LicenseError);
     return (error as Error).message;
@@ -46,45 +48,45 @@ function refusal(payload: Record<string, unknown>): string {
 }
 
 describe("a v2 binding is accepted", () => {
-  test("components, min_match and environments are read; no fingerprint", () => {
-    const license = verify(hardwareBindingPayload(BINDING));
+  test("components, min_match and environments are read; no fingerprint", async () => {
+    const license = await verify(hardwareBindingPayload(BINDING));
     expect(license.hardwareFingerprint).toBeUndefined();
     expect(license.hardwareBinding).toMatchObject({ components: BINDING.components, minMatch: 2, environments: ["physical", "vm"] });
   });
 
-  test("the socket id is the first 16 hex of SHA-256 of the binding's canonical JSON", () => {
-    const license = verify(hardwareBindingPayload(BINDING));
+  test("the socket id is the first 16 hex of SHA-256 of the binding's canonical JSON", async () => {
+    const license = await verify(hardwareBindingPayload(BINDING));
     expect(license.hardwareBinding?.socketId).toBe(sha256Hex(canonicalJson(BINDING)).slice(0, 16));
   });
 
-  test("the same binding written in another key order and spacing names the same socket", () => {
+  test("the same binding written in another key order and spacing names the same socket", async () => {
     const base = hardwareBindingPayload(BINDING);
     const { hardware_binding: _b, ...rest } = base;
     const text = `${JSON.stringify(rest).slice(0, -1)},"hardware_binding": {"min_match": 2, "environments": ["physical","vm"], "v": 2, "components": {"mac":"${H("c")}","disk_serial":"${H("b")}","machine_id":"${H("a")}"}}}`;
-    expect(verifyText(text).hardwareBinding?.socketId).toBe(verify(base).hardwareBinding?.socketId as string);
+    expect((await verifyText(text)).hardwareBinding?.socketId).toBe((await verify(base)).hardwareBinding?.socketId as string);
   });
 
-  test("environments may be left out: every environment is allowed", () => {
+  test("environments may be left out: every environment is allowed", async () => {
     const { environments: _e, ...open } = BINDING;
-    expect(verify(hardwareBindingPayload(open)).hardwareBinding?.environments).toBeUndefined();
+    expect((await verify(hardwareBindingPayload(open))).hardwareBinding?.environments).toBeUndefined();
   });
 });
 
 describe("exactly one of hardware_fingerprint and hardware_binding", () => {
-  test("both", () => {
-    expect(refusal(hardwareBindingPayload(BINDING, { hardware_fingerprint: H("d") }))).toBe(
+  test("both", async () => {
+    expect(await refusal(hardwareBindingPayload(BINDING, { hardware_fingerprint: H("d") }))).toBe(
       "HARDWARE_BOUND license has both hardware_fingerprint and hardware_binding",
     );
   });
-  test("neither", () => {
+  test("neither", async () => {
     const { hardware_binding: _b, ...neither } = hardwareBindingPayload(BINDING);
-    expect(refusal(neither)).toBe("HARDWARE_BOUND license missing hardware_fingerprint");
+    expect(await refusal(neither)).toBe("HARDWARE_BOUND license missing hardware_fingerprint");
   });
-  test("a v1 licence is unchanged", () => {
-    expect(verify(hardwareBoundPayload(H("e"))).hardwareFingerprint).toBe(H("e"));
+  test("a v1 licence is unchanged", async () => {
+    expect((await verify(hardwareBoundPayload(H("e")))).hardwareFingerprint).toBe(H("e"));
   });
-  test("a STANDARD licence must not carry a binding", () => {
-    expect(refusal(standardPayload({ hardware_binding: BINDING }))).toBe("STANDARD license must not have hardware_binding");
+  test("a STANDARD licence must not carry a binding", async () => {
+    expect(await refusal(standardPayload({ hardware_binding: BINDING }))).toBe("STANDARD license must not have hardware_binding");
   });
 });
 
@@ -106,23 +108,23 @@ describe("invalid hardware_binding: <what> (65)", () => {
     ["unknown environment", { ...BINDING, environments: ["cloud"] }, "unknown environment cloud (expected physical, vm, container)"],
     ["unknown member", { ...BINDING, salt: "x" }, "unknown member salt"],
   ];
-  test.each(cases)("%s", (_, binding, what) => {
-    expect(refusal(hardwareBindingPayload(binding as Record<string, unknown>))).toBe(`invalid hardware_binding: ${what}`);
+  test.each(cases)("%s", async (_, binding, what) => {
+    expect(await refusal(hardwareBindingPayload(binding as Record<string, unknown>))).toBe(`invalid hardware_binding: ${what}`);
   });
 
-  test("min_match written as 2.0 is not an integer", () => {
+  test("min_match written as 2.0 is not an integer", async () => {
     const base = hardwareBindingPayload(BINDING);
     const text = JSON.stringify(base).replace('"min_match":2', '"min_match":2.0');
     expect(text).toContain('"min_match":2.0');
-    expect(() => verifyText(text)).toThrow("invalid hardware_binding: min_match must be an integer from 1 to 3");
+    await expect(verifyText(text)).rejects.toThrow("invalid hardware_binding: min_match must be an integer from 1 to 3");
   });
 });
 
 describe("security: any hardware_binding", () => {
-  test("is a valid binding or a one-line `invalid hardware_binding` refusal, never anything else", () => {
+  test("is a valid binding or a one-line `invalid hardware_binding` refusal, never anything else", async () => {
     const member = fc.oneof(fc.constant(undefined), fc.jsonValue());
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         fc.record({
           v: fc.oneof(fc.constant(2), member),
           components: fc.oneof(
@@ -132,9 +134,9 @@ describe("security: any hardware_binding", () => {
           min_match: fc.oneof(fc.integer({ min: -1, max: 5 }), member),
           environments: fc.oneof(fc.array(fc.constantFrom("physical", "vm", "container", "cloud")), member),
         }),
-        (binding) => {
+        async (binding) => {
           try {
-            const license = verify(hardwareBindingPayload(binding));
+            const license = await verify(hardwareBindingPayload(binding));
             const parsed = license.hardwareBinding;
             expect(parsed?.minMatch).toBeGreaterThanOrEqual(1);
             expect(parsed?.minMatch).toBeLessThanOrEqual(Object.keys(parsed?.components ?? {}).length);

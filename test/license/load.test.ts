@@ -11,7 +11,7 @@ import { hardwareBoundPayload, isoDay, mintLicense, standardOf, standardPayload 
 import { VECTORS } from "../support/paths.ts";
 
 const orgPoint = parsePublicKeyPem(readFileSync(join(VECTORS, "org_public.pem"), "utf8"));
-const org = keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
+const org = await keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
 const manifest = JSON.parse(readFileSync(join(VECTORS, "manifest.json"), "utf8")) as Array<{
   file: string;
   expect: "valid" | "invalid";
@@ -22,13 +22,13 @@ const manifest = JSON.parse(readFileSync(join(VECTORS, "manifest.json"), "utf8")
 const dir = mkdtempSync(join(tmpdir(), "sentinel-license-"));
 const today = isoDay();
 
-function verify(payload: Record<string, unknown>) {
-  return verifyLicenseBytes(new TextEncoder().encode(mintLicense(payload, org.secret)), orgPoint, today);
+async function verify(payload: Record<string, unknown>) {
+  return verifyLicenseBytes(new TextEncoder().encode(await mintLicense(payload, org.secret)), orgPoint, today);
 }
 
-function refusal(action: () => unknown): string {
+async function refusal(action: () => Promise<unknown>): Promise<string> {
   try {
-    action();
+    await action();
   } catch (error) {
     expect(error).toBeInstanceOf(LicenseError);
     return (error as Error).message;
@@ -38,14 +38,14 @@ function refusal(action: () => unknown): string {
 
 describe("shared vectors", () => {
   for (const entry of manifest) {
-    test(`${entry.file} is ${entry.expect}`, () => {
+    test(`${entry.file} is ${entry.expect}`, async () => {
       const path = join(VECTORS, entry.file);
       if (entry.expect === "valid") {
-        const license = loadLicense(path, orgPoint);
+        const license = await loadLicense(path, orgPoint);
         expect(license.licenseKey).toBe(entry.license_key as string);
         expect(license.licenseType).toBe(entry.type as "STANDARD");
       } else {
-        const message = refusal(() => loadLicense(path, orgPoint));
+        const message = await refusal(() => loadLicense(path, orgPoint));
         if (entry.message) expect(message).toBe(entry.message);
       }
     });
@@ -58,13 +58,13 @@ describe("dates relative to today (UTC)", () => {
     ["issued today is valid", { issue_date: isoDay(0) }, null],
     ["expired yesterday", { expiry_date: isoDay(-1) }, `license has expired (expiry: ${isoDay(-1)})`],
     ["dormant until tomorrow", { issue_date: isoDay(1) }, `license is not yet active (activates: ${isoDay(1)})`],
-  ])("%s", (_, overrides, message) => {
-    if (message === null) expect(verify(standardPayload(overrides)).licenseKey).toBe("LK-TEST-STANDARD");
-    else expect(refusal(() => verify(standardPayload(overrides)))).toBe(message);
+  ])("%s", async (_, overrides, message) => {
+    if (message === null) expect((await verify(standardPayload(overrides))).licenseKey).toBe("LK-TEST-STANDARD");
+    else expect(await refusal(() => verify(standardPayload(overrides)))).toBe(message);
   });
-  test("dates are judged against the day given, not the wall clock", () => {
-    const bytes = new TextEncoder().encode(mintLicense(standardPayload({ expiry_date: "2030-01-01" }), org.secret));
-    expect(refusal(() => verifyLicenseBytes(bytes, orgPoint, "2030-01-02"))).toBe("license has expired (expiry: 2030-01-01)");
+  test("dates are judged against the day given, not the wall clock", async () => {
+    const bytes = new TextEncoder().encode(await mintLicense(standardPayload({ expiry_date: "2030-01-01" }), org.secret));
+    expect(await refusal(() => verifyLicenseBytes(bytes, orgPoint, "2030-01-02"))).toBe("license has expired (expiry: 2030-01-01)");
   });
 });
 
@@ -92,36 +92,39 @@ describe("fields of the wrong JSON type are refused by name", () => {
     ["server_url", 5, "invalid server_url: expected a string, found a number"],
     ["issued_at", 5, "invalid issued_at: expected a string, found a number"],
     ["software_checksum", "ABC", "invalid software_checksum: expected 64 lowercase hex digits"],
-  ])("%s = %p", (field, value, message) => {
-    expect(refusal(() => verify(standardPayload({ [field]: value })))).toBe(message);
+  ])("%s = %p", async (field, value, message) => {
+    expect(await refusal(() => verify(standardPayload({ [field]: value })))).toBe(message);
   });
   test.each(["v", "license_key", "org_id", "software_id", "license_type", "issue_date", "expiry_date", "max_machines", "features"])(
     "missing %s",
-    (field) => {
+    async (field) => {
       const { [field]: _, ...payload } = standardPayload();
-      expect(refusal(() => verify(payload))).toBe(`license missing ${field}`);
+      expect(await refusal(() => verify(payload))).toBe(`license missing ${field}`);
     },
   );
-  test("a HARDWARE_BOUND licence with an empty fingerprint is refused", () => {
-    expect(refusal(() => verify(hardwareBoundPayload("")))).toBe("invalid hardware_fingerprint: must not be empty");
+  test("a HARDWARE_BOUND licence with an empty fingerprint is refused", async () => {
+    expect(await refusal(() => verify(hardwareBoundPayload("")))).toBe("invalid hardware_fingerprint: must not be empty");
   });
-  test("null optional fields count as absent; unknown fields are ignored", () => {
-    const license = standardOf(verify(standardPayload({ hardware_fingerprint: null, server_url: null, something_new: { a: 1 } })));
+  test("null optional fields count as absent; unknown fields are ignored", async () => {
+    const license = standardOf(await verify(standardPayload({ hardware_fingerprint: null, server_url: null, something_new: { a: 1 } })));
     expect(license.serverUrl).toBeUndefined();
   });
-  test('spec 12.6: `"server_url": ""` counts as absent, not as invalid', () => {
-    expect(standardOf(verify(standardPayload({ server_url: "" }))).serverUrl).toBeUndefined();
+  test('spec 12.6: `"server_url": ""` counts as absent, not as invalid', async () => {
+    expect(standardOf(await verify(standardPayload({ server_url: "" }))).serverUrl).toBeUndefined();
   });
 });
 
 describe("features keep the signed JSON text exactly", () => {
-  test("big integers, 1.0 and nesting survive", () => {
+  test("big integers, 1.0 and nesting survive", async () => {
     const features = { big: new RawNumber("12345678901234567890"), one: new PyFloat(1), nested: { é: [1, 2.5, null] } };
-    expect(verify(standardPayload({ features })).featuresJson).toBe(
+    expect((await verify(standardPayload({ features }))).featuresJson).toBe(
       '{"big":12345678901234567890,"nested":{"\\u00e9":[1,2.5,null]},"one":1.0}',
     );
   });
 });
+
+const minted = JSON.parse(await mintLicense(standardPayload(), org.secret));
+const signedResponse = await mintLicense({ status: "ACTIVE" }, org.secret);
 
 describe("security: bad files", () => {
   const cases: Array<[string, Uint8Array | string, string]> = [
@@ -129,36 +132,28 @@ describe("security: bad files", () => {
     ["binary garbage", crypto.getRandomValues(new Uint8Array(4096)), "invalid license file: malformed JSON"],
     ["a JSON array", "[1,2]", "invalid license file: malformed JSON"],
     ["an envelope with numbers for strings", '{"alg":"ES256","payload":1,"sig":2}', "invalid license file: malformed JSON"],
-    [
-      "no alg",
-      JSON.stringify({ ...JSON.parse(mintLicense(standardPayload(), org.secret)), alg: undefined }),
-      "unsupported license algorithm: null (expected ES256)",
-    ],
-    [
-      "alg none",
-      JSON.stringify({ ...JSON.parse(mintLicense(standardPayload(), org.secret)), alg: "none" }),
-      "unsupported license algorithm: none (expected ES256)",
-    ],
-    ["a signed server response", `{"alg":"ES256",${mintLicense({ status: "ACTIVE" }, org.secret).slice(1)}`, "license missing v"],
+    ["no alg", JSON.stringify({ ...minted, alg: undefined }), "unsupported license algorithm: null (expected ES256)"],
+    ["alg none", JSON.stringify({ ...minted, alg: "none" }), "unsupported license algorithm: none (expected ES256)"],
+    ["a signed server response", `{"alg":"ES256",${signedResponse.slice(1)}`, "license missing v"],
     ["a 2 MiB file", `{"alg":"ES256","payload":"${"A".repeat(2 * 1024 * 1024)}","sig":""}`, "over 1 MiB"],
   ];
-  test.each(cases)("%s", (name, content) => {
+  test.each(cases)("%s", async (name, content) => {
     const path = join(dir, `${name.replaceAll(" ", "-")}.lic`);
     writeFileSync(path, content);
-    const message = refusal(() => loadLicense(path, orgPoint));
+    const message = await refusal(() => loadLicense(path, orgPoint));
     expect(message).toContain(cases.find(([n]) => n === name)?.[2] as string);
   });
-  test("a missing file and a directory are named", () => {
-    expect(refusal(() => loadLicense(join(dir, "nope.lic"), orgPoint))).toBe(`license file not found: ${join(dir, "nope.lic")}`);
-    expect(refusal(() => loadLicense(dir, orgPoint))).toBe(`cannot read license file: ${dir}: is a directory`);
+  test("a missing file and a directory are named", async () => {
+    expect(await refusal(() => loadLicense(join(dir, "nope.lic"), orgPoint))).toBe(`license file not found: ${join(dir, "nope.lic")}`);
+    expect(await refusal(() => loadLicense(dir, orgPoint))).toBe(`cannot read license file: ${dir}: is a directory`);
   });
-  test("mutating any single byte of a valid licence never yields a different accepted licence", () => {
-    const original = new TextEncoder().encode(mintLicense(standardPayload(), org.secret));
+  test("mutating any single byte of a valid licence never yields a different accepted licence", async () => {
+    const original = new TextEncoder().encode(await mintLicense(standardPayload(), org.secret));
     for (let i = 0; i < original.length; i++) {
       const mutated = original.slice();
       mutated[i] = (mutated[i] as number) ^ 0x01;
       try {
-        const license = verifyLicenseBytes(mutated, orgPoint, today);
+        const license = await verifyLicenseBytes(mutated, orgPoint, today);
         // Only changes outside the signed payload (e.g. JSON whitespace, alg case) could ever pass.
         expect(license.licenseKey).toBe("LK-TEST-STANDARD");
         expect(license.featuresJson).toBe('{"seats":5,"tier":"pro"}');

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { decodeBase64url } from "../../src/crypto/base64url.ts";
 import { verifyEs256 } from "../../src/crypto/es256.ts";
 import { activationRequestPayload, signRequestFile, writeRequestFile } from "../../src/offline/request-file.ts";
-import { checkOfflineResponse, readResponseFile } from "../../src/offline/response-file.ts";
+import { checkOfflineResponse, openResponseFile, readResponseFile } from "../../src/offline/response-file.ts";
 import { checkState } from "../../src/state/state-record.ts";
 import { canonicalJson } from "../support/canonical-json.ts";
 import { generateKeyPair } from "../support/keys.ts";
@@ -16,11 +16,11 @@ import { signedEnvelope } from "../support/mint.ts";
 const dir = mkdtempSync(join(tmpdir(), "offline-files-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const org = generateKeyPair();
-const machine = generateKeyPair();
+const org = await generateKeyPair();
+const machine = await generateKeyPair();
 const NONCE = "0b7f5c1e-2a3d-4e5f-8a9b-0c1d2e3f4a5b";
 const MACHINE = "9b2f1c4e-8a7d-4f3b-9c2e-1d5a6b7c8d9e";
-const expected = { orgPublicPoint: org.point, pendingNonce: NONCE, machineId: MACHINE, licenseKey: "LK-1" };
+const expected = { pendingNonce: NONCE as string | undefined, machineId: MACHINE, licenseKey: "LK-1" };
 const good = {
   status: "ACTIVE",
   machine_id: MACHINE,
@@ -34,11 +34,11 @@ const good = {
   offline_until: "2026-07-10",
 };
 const bytes = (text: string) => new TextEncoder().encode(text);
-const response = (payload: Record<string, unknown>, secret = org.secret, extra: Record<string, unknown> = { alg: "ES256" }) =>
-  bytes(signedEnvelope(payload, secret, extra));
+const response = async (payload: Record<string, unknown>, secret = org.secret, extra: Record<string, unknown> = { alg: "ES256" }) =>
+  bytes(await signedEnvelope(payload, secret, extra));
 
 describe("request files", () => {
-  test("an activation request: licence-file envelope, canonical JSON, signed by the machine key, written 0600", () => {
+  test("an activation request: licence-file envelope, canonical JSON, signed by the machine key, written 0600", async () => {
     const payload = activationRequestPayload({
       licenseKey: "LK-é",
       machineId: MACHINE,
@@ -49,7 +49,7 @@ describe("request files", () => {
       nowMs: Date.parse("2026-06-10T12:00:00.123Z"),
     });
     const path = join(dir, "request.json");
-    writeRequestFile(path, signRequestFile(payload, machine.secret));
+    writeRequestFile(path, await signRequestFile(payload, machine.secret));
     expect(statSync(path).mode & 0o777).toBe(0o600);
     const envelope = JSON.parse(readFileSync(path, "utf8"));
     expect(Object.keys(envelope)).toEqual(["alg", "payload", "sig"]);
@@ -57,7 +57,7 @@ describe("request files", () => {
     expect(text).toBe(canonicalJson(payload));
     expect(text).toContain('"created_at":"2026-06-10T12:00:00Z"');
     expect(text).toContain('"license_key":"LK-\\u00e9"');
-    expect(verifyEs256(decodeBase64url(envelope.sig) as Uint8Array, envelope.payload, machine.point)).toBe(true);
+    expect(await verifyEs256(decodeBase64url(envelope.sig) as Uint8Array, envelope.payload, machine.point)).toBe(true);
   });
 
   test("an unwritable place: a usage error naming it", () => {
@@ -65,38 +65,43 @@ describe("request files", () => {
   });
 });
 
+/** The file opened with the org key (as before the state lock), then checked against the pending request. */
+const check = async (body: Uint8Array | null, change: Partial<typeof expected> = {}) =>
+  checkOfflineResponse(await openResponseFile(body, org.point), { ...expected, ...change });
+
+const refused: [string, Uint8Array | null, Partial<typeof expected>, string][] = [
+  ["no request pending", await response(good), { pendingNonce: undefined }, "no offline activation request is pending"],
+  ["over 1 MiB", null, {}, "size check failed"],
+  ["not an envelope", bytes("{}"), {}, "envelope check failed"],
+  ["another algorithm", await response(good, org.secret, { alg: "RS256" }), {}, "alg check failed"],
+  ["another key", await response(good, machine.secret), {}, "signature check failed"],
+  ["another request", await response({ ...good, request_nonce: crypto.randomUUID() }), {}, "request_nonce check failed"],
+  ["another machine", await response({ ...good, machine_id: crypto.randomUUID() }), {}, "machine_id check failed"],
+  ["machine_id left out", await response({ ...good, machine_id: undefined }), {}, "machine_id check failed"],
+  ["another licence", await response({ ...good, license_key: "LK-2" }), {}, "license_key check failed"],
+  ["license_key left out", await response({ ...good, license_key: undefined }), {}, "license_key check failed"],
+  ["not ACTIVE", await response({ ...good, status: "SUSPENDED" }), {}, 'status check failed ("SUSPENDED", not ACTIVE)'],
+  ["no offline_until", await response({ ...good, offline_until: undefined }), {}, "offline_until check failed"],
+  ["an impossible offline_until", await response({ ...good, offline_until: "2026-02-30" }), {}, "offline_until check failed"],
+  ["no responded_at", await response({ ...good, responded_at: "yesterday" }), {}, "responded_at check failed"],
+];
+
 describe("response checks", () => {
-  test("a genuine answer to the pending request is accepted", () => {
-    expect(checkOfflineResponse(response(good), expected)).toEqual({
+  test("a genuine answer to the pending request is accepted", async () => {
+    expect(await check(await response(good))).toEqual({
       ok: true,
       offlineUntil: "2026-07-10",
       respondedAt: Date.parse(good.responded_at) / 1000,
     });
   });
 
-  test("the server-response form without alg is accepted too", () => {
-    expect(checkOfflineResponse(response(good, org.secret, {}), expected).ok).toBe(true);
+  test("the server-response form without alg is accepted too", async () => {
+    expect((await check(await response(good, org.secret, {}))).ok).toBe(true);
   });
 
-  const refused: [string, Uint8Array | null, Partial<typeof expected>, string][] = [
-    ["no request pending", response(good), { pendingNonce: undefined }, "no offline activation request is pending"],
-    ["over 1 MiB", null, {}, "size check failed"],
-    ["not an envelope", bytes("{}"), {}, "envelope check failed"],
-    ["another algorithm", response(good, org.secret, { alg: "RS256" }), {}, "alg check failed"],
-    ["another key", response(good, machine.secret), {}, "signature check failed"],
-    ["another request", response({ ...good, request_nonce: crypto.randomUUID() }), {}, "request_nonce check failed"],
-    ["another machine", response({ ...good, machine_id: crypto.randomUUID() }), {}, "machine_id check failed"],
-    ["machine_id left out", response({ ...good, machine_id: undefined }), {}, "machine_id check failed"],
-    ["another licence", response({ ...good, license_key: "LK-2" }), {}, "license_key check failed"],
-    ["license_key left out", response({ ...good, license_key: undefined }), {}, "license_key check failed"],
-    ["not ACTIVE", response({ ...good, status: "SUSPENDED" }), {}, 'status check failed ("SUSPENDED", not ACTIVE)'],
-    ["no offline_until", response({ ...good, offline_until: undefined }), {}, "offline_until check failed"],
-    ["an impossible offline_until", response({ ...good, offline_until: "2026-02-30" }), {}, "offline_until check failed"],
-    ["no responded_at", response({ ...good, responded_at: "yesterday" }), {}, "responded_at check failed"],
-  ];
   for (const [name, body, change, message] of refused) {
-    test(`refused: ${name}`, () => {
-      const result = checkOfflineResponse(body, { ...expected, ...change });
+    test(`refused: ${name}`, async () => {
+      const result = await check(body, change);
       expect(result.ok).toBe(false);
       expect(result.ok ? "" : result.message).toContain(message);
     });

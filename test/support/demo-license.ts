@@ -15,5 +15,8 @@ export async function issueDemoLicense(
   fields: { license_key: string; max_machines: number; max_concurrent?: number },
 ): Promise<void> {
   await drm.admin.createLicense({ license_key: fields.license_key, max_machines: fields.max_machines, ...TERMS });
-  writeFileSync(path, mintLicense(standardPayload({ software_id: "acme-server", server_url: drm.url, ...fields, ...TERMS }), orgSecret));
+  writeFileSync(
+    path,
+    await mintLicense(standardPayload({ software_id: "acme-server", server_url: drm.url, ...fields, ...TERMS }), orgSecret),
+  );
 }

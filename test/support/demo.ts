@@ -29,10 +29,10 @@ const until = async (what: string, check: () => boolean | Promise<boolean>, time
 
 // --tls: a throwaway CA, a certificate for localhost, and SENTINEL_CA_FILE for the sentinel.
 const ca = TLS ? makeTestCa("Sentinel Demo CA") : undefined;
-const server = { current: undefined as ReturnType<typeof startDrmServer> | undefined };
+const server = { current: undefined as Awaited<ReturnType<typeof startDrmServer>> | undefined };
 try {
   step("A vendor makes an organisation key and builds the sentinel with it baked in");
-  const org = generateKeyPair();
+  const org = await generateKeyPair();
   writeFileSync(join(work, "org_public.pem"), org.publicPem);
   const [binary] = await buildSentinel({
     orgKeyPem: org.publicPem,
@@ -45,7 +45,7 @@ try {
 
   step("The vendor's DRM server runs (here: the reference server on loopback) and issues a STANDARD licence");
   const tls = ca ? { tls: ca.issue({ names: ["localhost", "127.0.0.1"] }), urlHost: "localhost" } : {};
-  const drm = startDrmServer({ orgSecret: org.secret, ...tls });
+  const drm = await startDrmServer({ orgSecret: org.secret, ...tls });
   server.current = drm;
   const licenseKey = "LK-DEMO-0001";
   const licensePath = join(work, "acme.lic");

@@ -104,7 +104,12 @@ export interface SigningKeys {
 }
 
 /** The 200 body for `payload`, altered as the fault asks; `previous` is the last genuine 200 body sent. */
-export function faultedBody(fault: Fault | null, payload: Record<string, unknown>, keys: SigningKeys, previous: string | null): string {
+export async function faultedBody(
+  fault: Fault | null,
+  payload: Record<string, unknown>,
+  keys: SigningKeys,
+  previous: string | null,
+): Promise<string> {
   switch (fault?.kind) {
     case "bad-signature":
       return signedEnvelope(payload, keys.other);

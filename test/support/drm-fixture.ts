@@ -18,19 +18,19 @@ export interface DrmFixture {
   server: DrmServer;
   licenseKey: string;
   /** A machine with its own id and key; client options default to fast retries (no backoff). */
-  machine(options?: Partial<DrmClientOptions>): TestMachine;
+  machine(options?: Partial<DrmClientOptions>): Promise<TestMachine>;
   stop(): Promise<void>;
 }
 
 export async function startDrmFixture(options: { server?: DrmServerOptions; license?: Partial<LicenseInput> } = {}): Promise<DrmFixture> {
-  const server = startDrmServer(options.server);
+  const server = await startDrmServer(options.server);
   const licenseKey = `LK-${crypto.randomUUID()}`;
   await server.admin.createLicense({ license_key: licenseKey, ...options.license });
   return {
     server,
     licenseKey,
-    machine(overrides = {}) {
-      const key = generateKeyPair();
+    async machine(overrides = {}) {
+      const key = await generateKeyPair();
       const machineId = crypto.randomUUID();
       const client = createDrmClient({
         baseUrl: new URL(server.url),

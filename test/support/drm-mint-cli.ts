@@ -45,7 +45,7 @@ export async function mintHardwareBoundCli(argv: string[]): Promise<number> {
       issue_date: isoDay(),
       features: JSON.parse(values.features),
     });
-    process.stdout.write(`${mintLicense(payload, parsePrivateKeyPem(await Bun.file(values["org-key"]).text()))}\n`);
+    process.stdout.write(`${await mintLicense(payload, parsePrivateKeyPem(await Bun.file(values["org-key"]).text()))}\n`);
     return 0;
   } catch (error) {
     process.stderr.write(`mint-hardware-bound: ${(error as Error).message}\n`);

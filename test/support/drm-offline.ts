@@ -48,15 +48,15 @@ function readRequestFile(text: string, type: string, names: readonly string[]): 
   return { ok: true, envelope: request.envelope, fields };
 }
 
-const signedBy = (envelope: Envelope, pem: string) => openEnvelope(envelope, parsePublicKeyPem(pem)).ok;
+const signedBy = async (envelope: Envelope, pem: string) => (await openEnvelope(envelope, parsePublicKeyPem(pem))).ok;
 
-function offlineActivation(store: DrmStore, text: string, nowMs: number, offlineDays: number): Answer {
+async function offlineActivation(store: DrmStore, text: string, nowMs: number, offlineDays: number): Promise<Answer> {
   const names = ["license_key", "machine_id", "machine_public_key_pem", "platform", "software_version", "request_nonce"] as const;
   const file = readRequestFile(text, "activation_request", names);
   if (!file.ok) return file;
   const { fields } = file;
   try {
-    if (!signedBy(file.envelope, fields.machine_public_key_pem ?? "")) return refuse(401, "Invalid request signature.");
+    if (!(await signedBy(file.envelope, fields.machine_public_key_pem ?? ""))) return refuse(401, "Invalid request signature.");
   } catch (error) {
     if (error instanceof KeyFormatError) return refuse(400, `Invalid machine_public_key_pem: ${error.message}.`);
     throw error;
@@ -68,13 +68,13 @@ function offlineActivation(store: DrmStore, text: string, nowMs: number, offline
   return { ok: true, payload: { ...result.payload, request_nonce: fields.request_nonce, offline_until } };
 }
 
-function offlineDeactivation(store: DrmStore, text: string): Answer {
+async function offlineDeactivation(store: DrmStore, text: string): Promise<Answer> {
   const file = readRequestFile(text, "deactivation_request", ["license_key", "machine_id", "request_nonce"]);
   if (!file.ok) return file;
   const { license_key = "", machine_id = "", request_nonce } = file.fields;
   const machine = store.getMachine(license_key, machine_id);
   if (!machine || machine.state === "DECOMMISSIONED") return refuse(403, "Machine is not activated for this license.");
-  if (!signedBy(file.envelope, machine.public_key_pem)) return refuse(401, "Invalid request signature.");
+  if (!(await signedBy(file.envelope, machine.public_key_pem))) return refuse(401, "Invalid request signature.");
   store.markDeactivated(license_key, machine_id);
   return { ok: true, payload: { status: "DEACTIVATED", machine_id, license_key, request_nonce } };
 }
@@ -82,7 +82,7 @@ function offlineDeactivation(store: DrmStore, text: string): Answer {
 export type RequestType = "activation_request" | "deactivation_request";
 
 /** The signed response file for a request file of `type`, or the refusal. */
-export function answerRequestFile(
+export async function answerRequestFile(
   store: DrmStore,
   text: string,
   type: RequestType,
@@ -90,9 +90,11 @@ export function answerRequestFile(
   nowMs: number,
   offlineDays: number,
 ) {
-  const result = type === "deactivation_request" ? offlineDeactivation(store, text) : offlineActivation(store, text, nowMs, offlineDays);
+  const result = await (type === "deactivation_request"
+    ? offlineDeactivation(store, text)
+    : offlineActivation(store, text, nowMs, offlineDays));
   if (!result.ok) return result;
-  const body = signedEnvelope({ ...result.payload, responded_at: isoSeconds(nowMs) }, orgSecret, { alg: "ES256" });
+  const body = await signedEnvelope({ ...result.payload, responded_at: isoSeconds(nowMs) }, orgSecret, { alg: "ES256" });
   return { ok: true as const, body: `${body}\n` };
 }
 
@@ -107,7 +109,7 @@ export async function serveOffline(
   const bytes = new Uint8Array(await request.arrayBuffer());
   if (bytes.length > MAX_REQUEST_BYTES) return error(413, "Request body too large.");
   const type = endpoint === "offline-activate" ? "activation_request" : "deactivation_request";
-  const result = answerRequestFile(
+  const result = await answerRequestFile(
     context.store,
     new TextDecoder().decode(bytes),
     type,
@@ -147,7 +149,7 @@ export async function offlineAnswerCli(args: string[]): Promise<number> {
     if (!values.db) store.putLicense(licenseRecord({ license_key: String(request?.license_key) }));
     const orgSecret = parsePrivateKeyPem(await Bun.file(values["org-key"]).text());
     const days = values["offline-days"] === undefined ? DEFAULT_OFFLINE_DAYS : Number(values["offline-days"]);
-    const result = answerRequestFile(store, text, type, orgSecret, Date.now(), days);
+    const result = await answerRequestFile(store, text, type, orgSecret, Date.now(), days);
     if (!result.ok) {
       process.stderr.write(`refused (${result.status}): ${result.error}\n`);
       return 1;

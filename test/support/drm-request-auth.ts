@@ -45,7 +45,7 @@ export async function authenticateRequest(request: Request, path: string, contex
   if (!(key instanceof Uint8Array)) return key;
   const signature = decodeBase64url(request.headers.get("X-Sentinel-Signature") as string);
   const signed = signingString({ method: request.method, path, timestamp, nonce, body: bytes });
-  if (!signature || !verifyEs256(signature, signed, key)) return refuse(401, "Invalid request signature.");
+  if (!signature || !(await verifyEs256(signature, signed, key))) return refuse(401, "Invalid request signature.");
   // Only a correctly signed request spends its nonce, so junk cannot fill the table.
   if (!context.rememberNonce(nonce)) return refuse(401, "Request nonce has already been used.");
   return { ok: true, body, machineId, licenseKey: body.license_key, nonce };

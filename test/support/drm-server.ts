@@ -69,7 +69,7 @@ const errorResponse = (status: number, error: string) => Response.json({ error }
 /** ISO 8601 UTC to the second, as the Python backend writes it. */
 const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 
-export function startDrmServer(options: DrmServerOptions = {}): DrmServer {
+export async function startDrmServer(options: DrmServerOptions = {}): Promise<DrmServer> {
   const orgSecret = options.orgSecret ?? (options.orgPrivatePem ? parsePrivateKeyPem(options.orgPrivatePem) : generateSecretKey());
   const keys = { org: orgSecret, other: generateSecretKey() };
   const prefix = (options.pathPrefix ?? "").replace(/\/+$/, "");
@@ -100,7 +100,7 @@ export function startDrmServer(options: DrmServerOptions = {}): DrmServer {
     // A machine that can no longer sign a release gives its seats back with its activation.
     if (endpoint === "decommission-ack" || endpoint === "deactivate") leases.dropMachine(auth.licenseKey, auth.machineId);
     const payload = { ...result.payload, request_nonce: auth.nonce, responded_at: isoSeconds(now()) };
-    const body = faultedBody(fault, payload, keys, previousBody);
+    const body = await faultedBody(fault, payload, keys, previousBody);
     if (!fault) previousBody = body;
     if (fault?.kind === "slow-drip") return dripResponse(body, fault.intervalMs ?? 50);
     return new Response(body, { headers: { "content-type": "application/json" } });
@@ -159,7 +159,7 @@ export function startDrmServer(options: DrmServerOptions = {}): DrmServer {
   // Admin calls must work whatever the certificate (expired, wrong host): plain HTTP beside it.
   const adminServer = options.tls ? Bun.serve({ port: 0, hostname: server.hostname, fetch: (request) => server.fetch(request) }) : null;
   const origin = `http://${host}:${adminServer?.port ?? server.port}`;
-  const orgPublicPoint = publicPointOf(orgSecret);
+  const orgPublicPoint = await publicPointOf(orgSecret);
   return {
     url: `${scheme}://${options.urlHost ?? host}:${server.port}${prefix}`,
     adminToken,
@@ -192,7 +192,7 @@ if (import.meta.main) {
     },
   });
   const orgKey = values["org-key"];
-  const server = startDrmServer({
+  const server = await startDrmServer({
     orgPrivatePem: orgKey ? await Bun.file(orgKey).text() : undefined,
     port: Number(values.port),
     hostname: values.hostname,

@@ -9,15 +9,15 @@ export interface KeyPair {
   publicPem: string;
 }
 
-export function generateKeyPair(): KeyPair {
+export async function generateKeyPair(): Promise<KeyPair> {
   const secret = generateSecretKey();
-  const point = publicPointOf(secret);
-  return { secret, point, privatePem: writePrivateKeyPem(secret), publicPem: writePublicKeyPem(point) };
+  const point = await publicPointOf(secret);
+  return { secret, point, privatePem: await writePrivateKeyPem(secret), publicPem: writePublicKeyPem(point) };
 }
 
-export function keyPairFromPem(privatePem: string): KeyPair {
+export async function keyPairFromPem(privatePem: string): Promise<KeyPair> {
   const secret = parsePrivateKeyPem(privatePem);
-  const point = publicPointOf(secret);
+  const point = await publicPointOf(secret);
   return { secret, point, privatePem, publicPem: writePublicKeyPem(point) };
 }
 
@@ -26,7 +26,7 @@ export { parsePublicKeyPem };
 /** CLI: `bun test/support/keys.ts <dir>` writes org_private.pem and org_public.pem there. */
 if (import.meta.main) {
   const dir = process.argv[2] ?? ".";
-  const pair = generateKeyPair();
+  const pair = await generateKeyPair();
   await Bun.write(`${dir}/org_private.pem`, pair.privatePem, { mode: 0o600 });
   await Bun.write(`${dir}/org_public.pem`, pair.publicPem);
   process.stderr.write(`wrote ${dir}/org_private.pem and ${dir}/org_public.pem\n`);

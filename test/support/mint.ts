@@ -6,13 +6,13 @@ import type { HardwareBoundLicense, License, StandardLicense } from "../../src/l
 import { canonicalJson } from "./canonical-json.ts";
 
 /** `{"payload", "sig"}` over the canonical JSON of `payload`. */
-export function signedEnvelope(payload: unknown, secret: Uint8Array, extra: Record<string, unknown> = {}): string {
+export async function signedEnvelope(payload: unknown, secret: Uint8Array, extra: Record<string, unknown> = {}): Promise<string> {
   const payloadText = encodeBase64url(new TextEncoder().encode(canonicalJson(payload)));
-  const sig = encodeBase64url(signEs256(payloadText, secret));
+  const sig = encodeBase64url(await signEs256(payloadText, secret));
   return JSON.stringify({ ...extra, payload: payloadText, sig });
 }
 
-export function mintLicense(payload: Record<string, unknown>, secret: Uint8Array): string {
+export function mintLicense(payload: Record<string, unknown>, secret: Uint8Array): Promise<string> {
   return signedEnvelope(payload, secret, { alg: "ES256" });
 }
 

@@ -11,7 +11,7 @@ import { mintLicense, standardPayload } from "./mint.ts";
 import { VECTORS } from "./paths.ts";
 import { fixtureRunArgs, type SentinelProcess, startSentinel, workspace } from "./sentinel-process.ts";
 
-export const ORG = keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
+export const ORG = await keyPairFromPem(readFileSync(join(VECTORS, "org_private.pem"), "utf8"));
 
 export interface World {
   server: DrmServer;
@@ -23,7 +23,7 @@ export interface World {
   report: string;
   env: Record<string, string>;
   /** Mints another licence file (same server) with payload overrides. */
-  mint(overrides?: Record<string, unknown>, name?: string): string;
+  mint(overrides?: Record<string, unknown>, name?: string): Promise<string>;
   run(software: string[], extra?: string[]): Promise<RunResult>;
   start(software: string[], extra?: string[]): Promise<SentinelProcess>;
   /** `status --json`; `env` adds to (or overrides) the world's environment. */
@@ -42,7 +42,7 @@ export interface WorldOptions {
 }
 
 export async function standardWorld(options: WorldOptions = {}): Promise<World> {
-  const server = startDrmServer({ ...options.server, orgSecret: ORG.secret, requestClock: options.requestClock });
+  const server = await startDrmServer({ ...options.server, orgSecret: ORG.secret, requestClock: options.requestClock });
   const { dir, runtimeDir, report } = workspace();
   const stateDir = join(dir, "state");
   mkdirSync(stateDir, { mode: 0o700 });
@@ -55,7 +55,7 @@ export async function standardWorld(options: WorldOptions = {}): Promise<World> 
     XDG_RUNTIME_DIR: runtimeDir,
     SENTINEL_TEST_MINUTE_MS: String(options.minuteMs ?? 60_000),
   };
-  const mint = (overrides: Record<string, unknown> = {}, name = "license.lic") => {
+  const mint = async (overrides: Record<string, unknown> = {}, name = "license.lic") => {
     const path = join(dir, name);
     const payload = standardPayload({
       license_key: licenseKey,
@@ -65,10 +65,10 @@ export async function standardWorld(options: WorldOptions = {}): Promise<World> 
       ...options.payload,
       ...overrides,
     });
-    writeFileSync(path, mintLicense(payload, ORG.secret));
+    writeFileSync(path, await mintLicense(payload, ORG.secret));
     return path;
   };
-  const licensePath = mint();
+  const licensePath = await mint();
   const runArgs = (software: string[], extra: string[]) => fixtureRunArgs(licensePath, report, software, extra);
   return {
     server,

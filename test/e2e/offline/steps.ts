@@ -52,8 +52,13 @@ export async function activateOffline(world: World, env: Record<string, string> 
 }
 
 /** A response file with `payload`, signed by `secret` (the vendor's key, or another). */
-export function writeSignedResponse(world: World, name: string, payload: Record<string, unknown>, secret: Uint8Array): string {
+export async function writeSignedResponse(
+  world: World,
+  name: string,
+  payload: Record<string, unknown>,
+  secret: Uint8Array,
+): Promise<string> {
   const path = join(world.dir, name);
-  writeFileSync(path, signedEnvelope(payload, secret, { alg: "ES256" }));
+  writeFileSync(path, await signedEnvelope(payload, secret, { alg: "ES256" }));
   return path;
 }
