@@ -42,7 +42,8 @@ async function runSlot(rounds: number): Promise<void> {
     current = loaded.state.grace_remaining_seconds;
     if (round % 4 === 3) {
       // A save after the kill takes over the dead child's lock and clears its temp files.
-      await store.update((again) => (again.kind === "ok" ? again.state : null));
+      // A copy: the loaded state itself, handed back, would not be written at all.
+      await store.update((again) => (again.kind === "ok" ? { ...again.state } : null));
       expect(listDir(stateDir)).toEqual(["keystore.enc", "state.enc"]);
     }
   }
