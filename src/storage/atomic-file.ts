@@ -36,15 +36,18 @@ export function removeQuietly(path: string, fs: StateFs = defaultFs): void {
   }
 }
 
-/** Writes `data` to a new 0600 temp file next to `name`, fsynced; returns its path. Nothing is left on failure. */
-export function writeTempFile(dir: string, name: string, data: Uint8Array, fs: StateFs = defaultFs): string {
+/**
+ * Writes `data` to a new 0600 temp file next to `name`, fsynced unless `durable` is false (a
+ * lock token, which a crash makes stale anyway); returns its path. Nothing is left on failure.
+ */
+export function writeTempFile(dir: string, name: string, data: Uint8Array, fs: StateFs = defaultFs, durable = true): string {
   const temp = join(dir, `.${name}.${process.pid}.${randomHex(6)}.tmp`);
   try {
     const fd = fs.openSync(temp, "wx", FILE_MODE);
     try {
       fs.fchmodSync(fd, FILE_MODE); // the umask may have taken bits away; make it exactly 0600
       for (let done = 0; done < data.length; ) done += fs.writeSync(fd, data, done, data.length - done);
-      fs.fsyncSync(fd);
+      if (durable) fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { uptime } from "node:os";
 import { join } from "node:path";
 import { InternalError } from "../../src/errors.ts";
 import { withLock } from "../../src/storage/lock.ts";
@@ -119,12 +120,22 @@ describe("state lock", () => {
     expect(existsSync(path)).toBe(false);
   });
 
-  test("a file that is not a lock token is never removed; the wait ends with an error", async () => {
+  test("a file that is not a lock token, written in this boot, is never removed; the wait ends with an error", async () => {
     const dir = lockDir();
     const path = join(dir, "state.lock");
     writeFileSync(path, "not a lock");
     await expect(withLock(path, async () => "never", 100)).rejects.toThrow("held by a file that is not a sentinel lock");
     expect(readFileSync(path, "utf8")).toBe("not a lock");
+  });
+
+  test("an empty lock file last written before this boot (tokens are not fsynced: a power cut) is taken over", async () => {
+    const dir = lockDir();
+    const path = join(dir, "state.lock");
+    writeFileSync(path, "");
+    const beforeBoot = (Date.now() - uptime() * 1000) / 1000 - 3600;
+    utimesSync(path, beforeBoot, beforeBoot);
+    expect(await withLock(path, async () => "ran", 1000)).toBe("ran");
+    expect(listDir(dir)).toEqual([]);
   });
 });
 
