@@ -19,10 +19,12 @@ export interface Network {
 /**
  * Reads the CA files and fixes the proxy rules; a bad CA file or proxy URL is a usage
  * error (64) now, not at the first request: `--proxy` and SENTINEL_PROXY always, the
- * standard variables when they apply to `check`.
+ * standard variables when they apply to `check` (the server URL). An http:// server (only
+ * loopback is allowed one) is never asked for a certificate: its CA files are not read, which
+ * spares such a start node:tls and a system-wide NODE_EXTRA_CA_CERTS bundle (~8 ms, issue 15).
  */
 export function resolveNetwork(flags: NetworkFlags = {}, env: Record<string, string | undefined> = process.env, check?: URL): Network {
-  const ca = trustedCas({ caFiles: flags.caFiles, env });
+  const ca = check?.protocol === "http:" ? undefined : trustedCas({ caFiles: flags.caFiles, env });
   if (flags.proxy?.trim()) parseProxyUrl(flags.proxy.trim(), "--proxy");
   else if (env.SENTINEL_PROXY?.trim()) parseProxyUrl(env.SENTINEL_PROXY.trim(), "SENTINEL_PROXY");
   const network: Network = { ca, proxyFor: (url) => selectProxy(url, { flag: flags.proxy, env }) };
