@@ -72,6 +72,13 @@ describeNeeding(MISSING_OPENSSL, "e2e over TLS", () => {
     expect(await endpointsSeen(w)).toEqual(["activate", "heartbeat"]);
   });
 
+  test("the CA from NODE_EXTRA_CA_CERTS alone: run activates and heartbeats", async () => {
+    const w = await tlsWorld({ names: ["localhost"] }, "localhost");
+    const result = await startSentinel(fixtureRunArgs(w.licensePath, w.report), { ...w.env, NODE_EXTRA_CA_CERTS: suite.file });
+    expect(await result.exited).toBe(0);
+    expect(await endpointsSeen(w)).toEqual(["activate", "heartbeat"]);
+  });
+
   test.each([
     ["untrusted", { names: ["localhost"] }, [], "self-signed certificate in chain"],
     ["expired", { names: ["localhost"], ...EXPIRED }, ["--ca-file"], "certificate has expired"],
