@@ -2,7 +2,7 @@
 // Pure: the licence and a status getter are passed in; no sockets here.
 
 import type { License } from "../license/validate.ts";
-import { compactJson, rawMembers } from "../text/raw-json.ts";
+import { compactJson, rawMember } from "../text/raw-json.ts";
 import { decodeUtf8 } from "../text/utf8.ts";
 
 export type IpcLicense = Pick<License, "licenseKey" | "licenseType" | "expiryDate" | "featuresJson" | "orgId" | "softwareId">;
@@ -96,7 +96,7 @@ export function createRequestHandler({ license, status }: ProtocolContext): (lin
     }
     if (typeof request !== "object" || request === null || Array.isArray(request)) return errorResponse("malformed request");
     // The id goes back exactly as the client wrote it (big integers, nested objects).
-    const id = Object.hasOwn(request, "id") ? rawMembers(line).get("id") : undefined;
+    const id = Object.hasOwn(request, "id") ? rawMember(line, "id") : undefined;
     const method = (request as { method?: unknown }).method;
     if (typeof method !== "string") return response("error", id, errorTail("malformed request"));
     if (method === "get_status") return response("ok", id, membersTail([["state", objectText(stateMembers(license, status))]]));

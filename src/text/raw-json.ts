@@ -55,21 +55,35 @@ function memberName(quoted: string): string {
   return quoted.includes("\\") ? (JSON.parse(quoted) as string) : quoted.slice(1, -1);
 }
 
-/** Member name → raw value text; the last duplicate wins, as in JSON.parse. */
-export function rawMembers(objectText: string): Map<string, string> {
-  const members = new Map<string, string>();
+/** Calls `visit` with each top-level member's quoted name and the bounds of its raw value. */
+function eachMember(objectText: string, visit: (quotedName: string, valueStart: number, valueEnd: number) => void): void {
   let i = skipWhitespace(objectText, 0) + 1;
   while (i < objectText.length) {
     i = skipWhitespace(objectText, i);
     if (objectText.charCodeAt(i) !== QUOTE) break;
     const keyEnd = skipString(objectText, i);
-    const key = memberName(objectText.slice(i, keyEnd));
     const valueStart = skipWhitespace(objectText, skipWhitespace(objectText, keyEnd) + 1);
     const valueEnd = skipValue(objectText, valueStart);
-    members.set(key, objectText.slice(valueStart, valueEnd));
+    visit(objectText.slice(i, keyEnd), valueStart, valueEnd);
     i = skipWhitespace(objectText, valueEnd) + 1;
   }
+}
+
+/** Member name → raw value text; the last duplicate wins, as in JSON.parse. */
+export function rawMembers(objectText: string): Map<string, string> {
+  const members = new Map<string, string>();
+  eachMember(objectText, (quoted, start, end) => members.set(memberName(quoted), objectText.slice(start, end)));
   return members;
+}
+
+/** The raw value text of one member (the last, as in JSON.parse), or undefined: no map, for one lookup per IPC request. */
+export function rawMember(objectText: string, name: string): string | undefined {
+  const quotedName = JSON.stringify(name);
+  let found: string | undefined;
+  eachMember(objectText, (quoted, start, end) => {
+    if (quoted === quotedName || (quoted.includes("\\") && memberName(quoted) === name)) found = objectText.slice(start, end);
+  });
+  return found;
 }
 
 /**

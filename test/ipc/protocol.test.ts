@@ -73,6 +73,12 @@ describe("ids are echoed as written", () => {
   test("no id, no echo; an id nested elsewhere is not the request's", () => {
     expect(ask('{"method":"health","x":{"id":1}}')).toBe('{"status":"ok"}');
   });
+
+  test("the id as JSON.parse reads it: written with escapes, or twice (the last wins)", () => {
+    expect(ask('{"\\u0069d": 5, "method": "health"}')).toBe('{"status":"ok","id":5}');
+    expect(ask('{"id": 1, "method": "health", "id": "second"}')).toBe('{"status":"ok","id":"second"}');
+    expect(ask('{"i\\u0064": 1, "id": 2.50}')).toBe('{"status":"error","id":2.50,"error":"malformed request"}');
+  });
 });
 
 describe("compactJson", () => {
