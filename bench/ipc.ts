@@ -45,26 +45,62 @@ function requireClean(result: LoadResult, what: string): LoadResult {
   return result;
 }
 
-/** 16 connections, request then await, alternating between the two servers `runs` times after a warm-up of each. */
-async function benchThroughput(socket: string, echo: string, ctx: IpcContext, placement: string): Promise<Row> {
+/** The sentinel's `get_license` members after the id (`,"license":{…}`): what the sized echo server answers with. */
+async function licenseMembers(socket: string): Promise<string> {
+  let members = "";
+  const plan: ClientPlan = {
+    ...sentinelPlan(1, 1, 1),
+    accepts: (answer, id) => {
+      members = answer.slice(`{"status":"ok","id":${id}`.length, -1);
+      return members.startsWith(',"license":{');
+    },
+  };
+  requireClean(await driveClients(socket, plan), "get_license");
+  return members;
+}
+
+/**
+ * 16 connections, request then await, in turn against the sentinel, the bare echo server and
+ * the echo server answering lines as long as the sentinel's, `runs` times after a warm-up of each.
+ */
+async function benchThroughput(
+  socket: string,
+  echo: string,
+  sized: { path: string; members: string },
+  ctx: IpcContext,
+  placement: string,
+): Promise<Row[]> {
   requireClean(await driveClients(socket, sentinelPlan(16, 16, 200)), "sentinel warm-up");
   requireClean(await driveClients(echo, echoPlan(200)), "echo warm-up");
+  requireClean(await driveClients(sized.path, sentinelPlan(16, 16, 200)), "sized echo warm-up");
   const ours: LoadResult[] = [];
   const bare: LoadResult[] = [];
+  const same: LoadResult[] = [];
   for (let i = 0; i < ctx.runs; i++) {
     ours.push(requireClean(await driveClients(socket, sentinelPlan(16, 16, ctx.perConnection)), "sentinel throughput"));
     bare.push(requireClean(await driveClients(echo, echoPlan(ctx.perConnection)), "echo throughput"));
+    same.push(requireClean(await driveClients(sized.path, sentinelPlan(16, 16, ctx.perConnection)), "sized echo throughput"));
   }
-  // The ratio is the median of each run over the echo run right after it: load drifting
+  // Each ratio is the median of each run over the baseline run right after it: load drifting
   // over the whole measurement then cancels out instead of landing on one side.
-  const ratios = ours.map((result, i) => rate(result) / rate(bare[i] as LoadResult));
-  return ratioRow(
-    `IPC \`get_license\` round trips/s, 16 connections × ${ctx.perConnection}, median of ${ctx.runs} paired runs (${placement})`,
-    `${fmt(median(ours.map(rate)), 0)}/s (${latency(ours.map((r) => r.latenciesMs))})`,
-    `bare echo server: ${fmt(median(bare.map(rate)), 0)}/s (${latency(bare.map((r) => r.latenciesMs))})`,
-    median(ratios),
-    { min: 0.8 },
-  );
+  const against = (baseline: LoadResult[]) => median(ours.map((result, i) => rate(result) / rate(baseline[i] as LoadResult)));
+  const figures = (results: LoadResult[]) => `${fmt(median(results.map(rate)), 0)}/s (${latency(results.map((r) => r.latenciesMs))})`;
+  const ourFigures = figures(ours);
+  return [
+    ratioRow(
+      `IPC \`get_license\` round trips/s, 16 connections × ${ctx.perConnection}, median of ${ctx.runs} paired runs (${placement})`,
+      ourFigures,
+      `bare echo server: ${figures(bare)}`,
+      against(bare),
+      { min: 0.8 },
+    ),
+    ratioRow(
+      `… of which the floor: an echo server answering lines as long as the sentinel's (${`{"status":"ok","id":1}`.length + sized.members.length} bytes, not ~40)`,
+      ourFigures,
+      `sized echo server: ${figures(same)}`,
+      against(same),
+    ),
+  ];
 }
 
 /** 1,000 connections, at most 64 open at once (the spec's cap), 100 requests each; then 1,000 opened at once. */
@@ -110,20 +146,28 @@ export async function benchIpc(ctx: IpcContext): Promise<Row[]> {
     { SENTINEL_HW_ROOT: HW_ROOT, XDG_RUNTIME_DIR: runtimeDir(ctx.work, "run-ipc") },
     pinning.serverWrapper,
   );
-  const echoPath = join(runtimeDir(ctx.work, "echo"), "echo.sock");
-  const echo = Bun.spawn([...pinning.serverWrapper, ctx.echoServer, echoPath], { stdio: ["ignore", "ignore", "inherit"] });
+  const echoDir = runtimeDir(ctx.work, "echo");
+  const startEcho = (name: string, ...answer: string[]) => {
+    const path = join(echoDir, name);
+    const proc = Bun.spawn([...pinning.serverWrapper, ctx.echoServer, path, ...answer], { stdio: ["ignore", "ignore", "inherit"] });
+    return { path, proc };
+  };
+  const echoes: ReturnType<typeof startEcho>[] = [];
   try {
     const { socket } = await waitFor(() => readReport(report), "the software to report its socket").catch((error: Error) => {
       throw new Error(`${error.message}; sentinel stderr: ${running.stderr().trim()}`);
     });
-    await waitFor(() => existsSync(echoPath), "the echo server to listen");
     const idlePeak = residentMb(running.proc.pid).peak;
-    const throughput = await benchThroughput(socket, echoPath, ctx, pinning.description);
-    return [throughput, ...(await benchLoad(socket, running.proc.pid, idlePeak))];
+    const members = await licenseMembers(socket);
+    echoes.push(startEcho("echo.sock"), startEcho("sized.sock", members));
+    for (const echo of echoes) await waitFor(() => existsSync(echo.path), "the echo servers to listen");
+    const [bare, sized] = echoes.map((echo) => echo.path) as [string, string];
+    const throughput = await benchThroughput(socket, bare, { path: sized, members }, ctx, pinning.description);
+    return [...throughput, ...(await benchLoad(socket, running.proc.pid, idlePeak))];
   } finally {
-    echo.kill();
+    for (const echo of echoes) echo.proc.kill();
     running.proc.kill("SIGTERM");
-    await Promise.all([echo.exited, running.exited]);
+    await Promise.all([...echoes.map((echo) => echo.proc.exited), running.exited]);
     pinning.release();
   }
 }
