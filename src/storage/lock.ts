@@ -80,8 +80,8 @@ async function acquire(path: string, deadline: number): Promise<Token> {
   const mine = { pid: process.pid, nonce: randomHex(6), boot: BOOT_ID, start: OWN_START };
   // The token is complete before the lock name exists: a holder killed at any instant leaves a readable lock.
   const text = `${mine.pid} ${mine.nonce} ${mine.boot} ${mine.start}\n`;
-  // Not fsynced (~a third of a STANDARD start's disk time, bench, issue 15): after a crash of
-  // the machine the lock is stale whatever its bytes say (another boot, or isFromEarlierBoot).
+  // Not fsynced (five fsyncs of every STANDARD start were lock tokens, issue 15): after a crash
+  // of the machine the lock is stale whatever its bytes say (another boot, or isFromEarlierBoot).
   const temp = writeTempFile(dirname(path), basename(path), encodeUtf8(text), defaultFs, false);
   ours.add(mine.nonce);
   let acquired = false;
