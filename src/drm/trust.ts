@@ -8,6 +8,7 @@ import { describeError, UsageError } from "../errors.ts";
 const bundledRoots = (): readonly string[] => (require("node:tls") as typeof import("node:tls")).rootCertificates;
 
 const CERTIFICATE = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----/g;
+const HOLDS_CERTIFICATE = new RegExp(CERTIFICATE.source);
 
 export interface TrustSources {
   /** `--ca-file`, in the order given. */
@@ -32,7 +33,7 @@ function readCaText(path: string): string {
   } catch (error) {
     throw new UsageError(`cannot read CA file ${path}: ${describeError(error)}`);
   }
-  if (!new RegExp(CERTIFICATE.source).test(text)) throw new UsageError(`CA file ${path} holds no PEM certificate (BEGIN CERTIFICATE)`);
+  if (!HOLDS_CERTIFICATE.test(text)) throw new UsageError(`CA file ${path} holds no PEM certificate (BEGIN CERTIFICATE)`);
   return text;
 }
 

@@ -33,9 +33,10 @@ export interface ProtocolContext {
 /** Member name → JSON text. Values given as text are spliced in unchanged, so signed numbers keep every digit. */
 type Members = [name: string, jsonText: string][];
 
-function objectText(members: Members): string {
-  return `{${members.map(([name, text]) => `${JSON.stringify(name)}:${text}`).join(",")}}`;
-}
+/** `,"name":text` for each member: the tail of an object after its first members. */
+const membersTail = (members: Members) => members.map(([name, text]) => `,${JSON.stringify(name)}:${text}`).join("");
+
+const objectText = (members: Members): string => `{${membersTail(members).slice(1)}}`;
 
 const json = (value: unknown): string => JSON.stringify(value);
 
@@ -69,7 +70,6 @@ function response(status: "ok" | "error", id: string | undefined, tail: string):
   return `{"status":"${status}"${id === undefined ? "" : `,"id":${id}`}${tail}}`;
 }
 
-const membersTail = (members: Members) => members.map(([name, text]) => `,${JSON.stringify(name)}:${text}`).join("");
 const errorTail = (message: string) => membersTail([["error", json(message)]]);
 
 export function errorResponse(message: string): string {
@@ -80,11 +80,11 @@ export function errorResponse(message: string): string {
 export function createRequestHandler({ license, status }: ProtocolContext): (lineBytes: Uint8Array) => string {
   const featuresText = compactJson(license.featuresJson);
   // The licence never changes while the server runs: its answers are serialised once.
-  const fixed: Record<string, string> = {
-    health: "",
-    get_license: membersTail([["license", objectText(licenseMembers(license, featuresText))]]),
-    get_features: membersTail([["features", featuresText]]),
-  };
+  const fixed = new Map([
+    ["health", ""],
+    ["get_license", membersTail([["license", objectText(licenseMembers(license, featuresText))]])],
+    ["get_features", membersTail([["features", featuresText]])],
+  ]);
   return (lineBytes) => {
     let line: string;
     let request: unknown;
@@ -100,7 +100,7 @@ export function createRequestHandler({ license, status }: ProtocolContext): (lin
     const method = (request as { method?: unknown }).method;
     if (typeof method !== "string") return response("error", id, errorTail("malformed request"));
     if (method === "get_status") return response("ok", id, membersTail([["state", objectText(stateMembers(license, status))]]));
-    const tail = Object.hasOwn(fixed, method) ? fixed[method] : undefined;
+    const tail = fixed.get(method);
     return tail === undefined ? response("error", id, errorTail(`unknown method: ${method}`)) : response("ok", id, tail);
   };
 }

@@ -72,8 +72,8 @@ export async function openMachineSession(license: StandardLicense, options: Sess
   let memory: State | undefined;
   let running = false;
 
-  /** `lazy`: a decision that only moves `last_seen` is not written (the next one, moments later, is). */
-  const decide = async (choose: Choose, lazy = false): Promise<HeartbeatDecision> => {
+  /** `onlyChanges`: a decision that only moves `last_seen` is not written (the next one, moments later, is). */
+  const decide = async (choose: Choose, { onlyChanges = false } = {}): Promise<HeartbeatDecision> => {
     let decision: HeartbeatDecision | undefined;
     let refusal: { error: unknown } | undefined;
     try {
@@ -89,7 +89,7 @@ export async function openMachineSession(license: StandardLicense, options: Sess
           throw error;
         }
         // Handing back the loaded state itself tells the store there is nothing to write.
-        if (lazy && loaded.kind === "ok" && sameBeyondLastSeen(decision.state, loaded.state)) return loaded.state;
+        if (onlyChanges && loaded.kind === "ok" && sameBeyondLastSeen(decision.state, loaded.state)) return loaded.state;
         return decision.state;
       });
     } catch (error) {
@@ -109,12 +109,15 @@ export async function openMachineSession(license: StandardLicense, options: Sess
   const touch = async () => (await decide((current) => ({ state: current, verdict: { kind: "continue" } }))).state;
   // Saved only when opening changed something (a first run, tampering, another licence, a lost
   // key): every caller decides again before acting, and that decision saves the time seen.
-  const opened = await decide((current) => {
-    // Spec 12.3: a machine key lost from a working keystore means activating again, same machine id.
-    if (!machineKey.created || !current.activated) return { state: current, verdict: { kind: "continue" } };
-    log.warn("the machine key is missing from the keystore: a new one was made and this machine activates again");
-    return { state: { ...current, activated: false }, verdict: { kind: "continue" } };
-  }, true).catch((error) => {
+  const opened = await decide(
+    (current) => {
+      // Spec 12.3: a machine key lost from a working keystore means activating again, same machine id.
+      if (!machineKey.created || !current.activated) return { state: current, verdict: { kind: "continue" } };
+      log.warn("the machine key is missing from the keystore: a new one was made and this machine activates again");
+      return { state: { ...current, activated: false }, verdict: { kind: "continue" } };
+    },
+    { onlyChanges: true },
+  ).catch((error) => {
     machineKey.zero();
     throw error;
   });

@@ -127,7 +127,7 @@ async function breakStale(path: string, stale: Token | null, deadline: number): 
   const token = await acquire(breaker, deadline);
   try {
     const now = readToken(path);
-    if (stale ? now?.nonce === stale.nonce : now === null && isStaleFile(path, now)) removeQuietly(path);
+    if (stale ? now?.nonce === stale.nonce : now === null && isFromEarlierBoot(path)) removeQuietly(path);
   } finally {
     release(breaker, token);
   }
